@@ -1,0 +1,1 @@
+"""Vision backends and grounded analyzers. Never imports `app`."""

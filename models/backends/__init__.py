@@ -1,0 +1,1 @@
+"""Vision backends: `local` (composed from analyzers), `onnx` (local VLM), `openai`."""

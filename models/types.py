@@ -1,0 +1,206 @@
+"""Typed results of the grounded analyzers and of vision backends.
+
+Every result is a frozen dataclass that can round-trip through JSON
+(`to_dict` / `from_dict`), because a description's analysis is stored and
+follow-up questions are answered from it when the photo is not retained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+QualityIssueKind = Literal[
+    "blurry",
+    "too_dark",
+    "too_bright",
+    "glare",
+    "cut_off",
+    "rotated",
+    "obstructed",
+    "no_subject",
+]
+Detail = Literal["brief", "standard", "detailed"]
+Edge = Literal["top", "bottom", "left", "right"]
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """An axis-aligned box in pixels of the analysis image."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    """One problem with the photo and what the user can do about it."""
+
+    kind: QualityIssueKind
+    score: float
+    guidance: str
+    edges: tuple[Edge, ...] = ()
+    rotation_degrees: int = 0
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Image-quality findings; `metrics` keeps the raw measurements for debugging."""
+
+    issues: tuple[QualityIssue, ...] = ()
+    metrics: Mapping[str, float] = field(default_factory=dict)
+
+    def has(self, kind: QualityIssueKind) -> bool:
+        """Return True when an issue of this kind was found."""
+        return any(issue.kind == kind for issue in self.issues)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text read from the photo, in reading order."""
+
+    text: str
+    confidence: float
+    box: BoundingBox | None = None
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A detected face: where it is, never who it is."""
+
+    box: BoundingBox
+    position: str  # e.g. "left", "centre", "top right"
+    relative_size: float  # face area / image area
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class ColourName:
+    """A named dominant colour and its share of the main region."""
+
+    name: str
+    fraction: float
+    rgb: tuple[int, int, int] = (0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SceneLabel:
+    """A scene/object class from a classifier, with its probability."""
+
+    label: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class ImageAnalysis:
+    """Everything the grounded analyzers found in one photo."""
+
+    width: int
+    height: int
+    quality: QualityReport = field(default_factory=QualityReport)
+    text_lines: tuple[TextLine, ...] = ()
+    faces: tuple[FaceBox, ...] = ()
+    colours: tuple[ColourName, ...] = ()
+    scene: tuple[SceneLabel, ...] = ()
+    explicit_score: float | None = None
+    failed_analyzers: tuple[str, ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def full_text(self) -> str:
+        """All OCR lines joined with newlines, in reading order."""
+        return "\n".join(line.text for line in self.text_lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ImageAnalysis:
+        """Rebuild an analysis stored with `to_dict`."""
+
+        def box(value: Mapping[str, Any] | None) -> BoundingBox | None:
+            return BoundingBox(**value) if value else None
+
+        quality = data.get("quality") or {}
+        return cls(
+            width=int(data["width"]),
+            height=int(data["height"]),
+            quality=QualityReport(
+                issues=tuple(
+                    QualityIssue(
+                        kind=issue["kind"],
+                        score=float(issue["score"]),
+                        guidance=issue["guidance"],
+                        edges=tuple(issue.get("edges", ())),
+                        rotation_degrees=int(issue.get("rotation_degrees", 0)),
+                    )
+                    for issue in quality.get("issues", ())
+                ),
+                metrics=dict(quality.get("metrics", {})),
+            ),
+            text_lines=tuple(
+                TextLine(text=line["text"], confidence=float(line["confidence"]), box=box(line.get("box")))
+                for line in data.get("text_lines", ())
+            ),
+            faces=tuple(
+                FaceBox(
+                    box=BoundingBox(**face["box"]),
+                    position=face["position"],
+                    relative_size=float(face["relative_size"]),
+                    confidence=float(face.get("confidence", 1.0)),
+                )
+                for face in data.get("faces", ())
+            ),
+            colours=tuple(
+                ColourName(name=c["name"], fraction=float(c["fraction"]), rgb=tuple(c.get("rgb", (0, 0, 0))))  # type: ignore[arg-type]
+                for c in data.get("colours", ())
+            ),
+            scene=tuple(
+                SceneLabel(label=s["label"], probability=float(s["probability"]))
+                for s in data.get("scene", ())
+            ),
+            explicit_score=data.get("explicit_score"),
+            failed_analyzers=tuple(data.get("failed_analyzers", ())),
+            timings_ms=dict(data.get("timings_ms", {})),
+        )
+
+
+@dataclass(frozen=True)
+class ConversationTurn:
+    """An earlier question and answer about the same photo."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class DescribeRequest:
+    """What a vision backend gets: the decoded photo (if still available), the
+    question, the requested detail and language, and the grounded analysis.
+
+    `image` is an RGB uint8 array (H, W, 3), already oriented, metadata-free and
+    downscaled for analysis; it is None for follow-up questions about a photo
+    that was not retained, in which case backends answer from `analysis`.
+    """
+
+    image: Any  # numpy.ndarray | None; Any keeps numpy out of this module's import
+    question: str | None
+    detail: Detail
+    language: str
+    analysis: ImageAnalysis
+    history: tuple[ConversationTurn, ...] = ()
+
+
+@dataclass(frozen=True)
+class GeneratedAnswer:
+    """A backend's answer before safety post-processing."""
+
+    text: str
+    language: str
+    backend: str
+    models: tuple[str, ...] = ()
+    fallback_from: str | None = None

@@ -1,0 +1,1 @@
+"""Policies on questions, images and generated text. Never imports `app`."""
