@@ -1,0 +1,1 @@
+"""Sightline's HTTP + WebSocket API, settings, auth, persistence wiring and CLI."""
