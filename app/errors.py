@@ -31,7 +31,9 @@ class UnsupportedMediaTypeError(SightlineError):
 class UnprocessablePhotoError(SightlineError):
     status_code = 422
     code = "unreadable_photo"
-    default_detail = "The photo could not be read. It may be damaged or incomplete; please take it again."
+    default_detail = (
+        "The photo could not be read. It may be damaged or incomplete; please take it again."
+    )
 
 
 class ValidationFailedError(SightlineError):

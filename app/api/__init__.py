@@ -1,0 +1,1 @@
+"""HTTP routes: thin edges that parse, authorize and call one service function."""

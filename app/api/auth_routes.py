@@ -1,0 +1,148 @@
+"""`/v1/auth/*`, `/v1/admin/accounts` and `DELETE /v1/me`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+
+from app.api.deps import AdminDep, AuthDep, ClientAddressDep, ServicesDep, SessionDep
+from app.auth import service as auth_service
+from app.describe import service as describe_service
+
+router = APIRouter(prefix="/v1", tags=["auth"])
+
+
+class RegisterBody(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=256)
+    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=8)
+
+
+class AccountCreateBody(RegisterBody):
+    role: Literal["user", "volunteer", "admin"] = "user"
+
+
+class AccountOut(BaseModel):
+    id: str
+    email: str
+    role: str
+    languages: list[str]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int
+
+
+class RefreshBody(BaseModel):
+    refresh_token: str = Field(max_length=512)
+
+
+def _account_out(account: object) -> AccountOut:
+    return AccountOut(
+        id=account.id,
+        email=account.email,
+        role=account.role,  # type: ignore[attr-defined]
+        languages=account.languages.split(","),
+    )  # type: ignore[attr-defined]
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=AccountOut)
+async def register(
+    body: RegisterBody, services: ServicesDep, session: SessionDep, address: ClientAddressDep
+) -> AccountOut:
+    """Create a user account (volunteers and admins are created by an admin)."""
+    await services.limiter.hit_or_raise("register", address)
+    account = await auth_service.create_account(
+        session=session,
+        passwords=services.passwords,
+        email=body.email,
+        password=body.password,
+        role="user",
+        languages=",".join(body.languages),
+    )
+    return _account_out(account)
+
+
+@router.post("/auth/token", response_model=TokenOut)
+async def issue_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    services: ServicesDep,
+    session: SessionDep,
+    address: ClientAddressDep,
+) -> TokenOut:
+    """OAuth2 password flow: `username` (the email) and `password` → access and refresh tokens."""
+    await services.limiter.hit_or_raise("login", address, form.username.lower())
+    pair = await auth_service.log_in(
+        session=session,
+        passwords=services.passwords,
+        tokens=services.tokens,
+        email=form.username,
+        password=form.password,
+        refresh_ttl=services.refresh_ttl,
+    )
+    return TokenOut(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )
+
+
+@router.post("/auth/refresh", response_model=TokenOut)
+async def refresh_token(body: RefreshBody, services: ServicesDep, session: SessionDep) -> TokenOut:
+    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+    pair = await auth_service.refresh(
+        session=session,
+        tokens=services.tokens,
+        refresh_token=body.refresh_token,
+        refresh_ttl=services.refresh_ttl,
+    )
+    return TokenOut(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def log_out(auth: AuthDep, session: SessionDep) -> Response:
+    """Revoke this login: its access and refresh tokens stop working."""
+    await auth_service.log_out(session=session, session_id=auth.session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", response_model=AccountOut)
+async def read_me(auth: AuthDep) -> AccountOut:
+    """The signed-in account."""
+    return _account_out(auth.account)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+async def erase_me(auth: AuthDep, services: ServicesDep, session: SessionDep) -> Response:
+    """Erase the account and everything it owns: rows and stored photos."""
+    await describe_service.erase_account(
+        session=session, store=services.describe.store, account_id=auth.account.id
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/admin/accounts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountOut,
+    tags=["admin"],
+)
+async def create_account(
+    body: AccountCreateBody, _admin: AdminDep, services: ServicesDep, session: SessionDep
+) -> AccountOut:
+    """Admins create volunteer, admin or user accounts."""
+    account = await auth_service.create_account(
+        session=session,
+        passwords=services.passwords,
+        email=body.email,
+        password=body.password,
+        role=body.role,
+        languages=",".join(body.languages),
+    )
+    return _account_out(account)

@@ -1,0 +1,70 @@
+"""One handler per error kind, all rendering {"error": code, "detail": message}."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import SightlineError
+
+logger = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    status_code: int, code: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one error body shape."""
+    return JSONResponse({"error": code, "detail": detail}, status_code=status_code, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers so that no exception text or stack trace reaches a client."""
+
+    @app.exception_handler(SightlineError)
+    async def _sightline_error(_request: Request, error: SightlineError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+        if error.status_code == 429:
+            headers = {"Retry-After": "60"}
+        return error_response(error.status_code, error.code, error.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # Name the fields, never echo their values (they may be the user's question or password).
+        fields = sorted(
+            {
+                ".".join(str(part) for part in item.get("loc", ())[1:]) or "body"
+                for item in error.errors()
+            }
+        )
+        return error_response(
+            422, "validation_error", "Missing or invalid fields: " + ", ".join(fields) + "."
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        detail = "Not found." if error.status_code == 404 else "The request could not be processed."
+        if error.status_code == 405:
+            detail = "This method is not allowed here."
+        return error_response(error.status_code, code, detail, getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+        logger.error("unhandled error", exc_info=error)
+        return error_response(
+            500, "internal_error", "Something went wrong on our side. Please try again."
+        )

@@ -1,0 +1,257 @@
+"""The `sightline` command line (Typer)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from app.settings import Settings
+
+cli = typer.Typer(
+    help="Sightline: describe photos for blind and low-vision people.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+accounts_cli = typer.Typer(help="Accounts.", no_args_is_help=True)
+models_cli = typer.Typer(help="Models and their licences.", no_args_is_help=True)
+safety_cli = typer.Typer(help="Safety policy evaluation.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(accounts_cli, name="accounts")
+cli.add_typer(models_cli, name="models")
+cli.add_typer(safety_cli, name="safety")
+
+DetailOption = Literal["brief", "standard", "detailed"]
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        typer.echo(f"Configuration error: {error}", err=True)
+        raise typer.Exit(2) from error
+
+
+async def _upgrade(settings: Settings) -> None:
+    from app.db.engine import create_engine
+    from app.db.migrate import upgrade_database
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await upgrade_database(engine)
+    finally:
+        await engine.dispose()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
+) -> None:
+    """Run the HTTP API (applies migrations first unless --no-migrate)."""
+    import uvicorn
+
+    from app.logging_setup import configure_logging
+    from app.main import create_app
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if migrate:
+        asyncio.run(_upgrade(settings))
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+
+
+@cli.command()
+def describe(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Photo to describe.")],
+    question: Annotated[str | None, typer.Option(help="Question about the photo.")] = None,
+    detail: Annotated[str, typer.Option(help="brief, standard or detailed.")] = "standard",
+    language: Annotated[str, typer.Option(help="Answer language (en, ja).")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
+) -> None:
+    """Describe a photo in-process (no server, no database)."""
+    from app.errors import SightlineError
+    from app.i18n import negotiate_language
+    from app.services import pipeline_services
+
+    if detail not in ("brief", "standard", "detailed"):
+        typer.echo("--detail must be brief, standard or detailed.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+
+    async def run() -> dict[str, Any]:
+        async with pipeline_services(settings) as services:
+            outcome = await services.pipeline.describe_photo(
+                photo=path.read_bytes(),
+                question=question,
+                detail=detail,  # type: ignore[arg-type]
+                language=negotiate_language(language, None),
+            )
+            return outcome.result
+
+    try:
+        result = asyncio.run(run())
+    except SightlineError as error:
+        typer.echo(
+            json.dumps({"error": error.code, "detail": error.detail}) if as_json else error.detail,
+            err=True,
+        )
+        raise typer.Exit(1) from error
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else result["text"])
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to the configured database."""
+    asyncio.run(_upgrade(_settings()))
+    typer.echo("Database is up to date.")
+
+
+@accounts_cli.command("create")
+def accounts_create(
+    email: Annotated[str, typer.Option(prompt=True, help="Email address.")],
+    role: Annotated[str, typer.Option(help="user, volunteer or admin.")] = "user",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="SIGHTLINE_NEW_ACCOUNT_PASSWORD",
+        ),
+    ] = "",
+    languages: Annotated[
+        str, typer.Option(help="Comma-separated languages spoken (volunteers).")
+    ] = "en",
+) -> None:
+    """Create an account with a role (the way to make the first admin)."""
+    from app.auth.passwords import PasswordService
+    from app.auth.service import create_account
+    from app.db.engine import create_engine, create_session_factory, transaction
+    from app.errors import SightlineError
+
+    if role not in ("user", "volunteer", "admin"):
+        typer.echo("--role must be user, volunteer or admin.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+
+    async def run() -> str:
+        await _upgrade(settings)
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with transaction(create_session_factory(engine)) as session:
+                account = await create_account(
+                    session=session,
+                    passwords=PasswordService(),
+                    email=email,
+                    password=password,
+                    role=role,  # type: ignore[arg-type]
+                    languages=languages,
+                )
+                return account.id
+        finally:
+            await engine.dispose()
+
+    try:
+        account_id = asyncio.run(run())
+    except SightlineError as error:
+        typer.echo(error.detail, err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"Created {role} account {account_id}.")
+
+
+@models_cli.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show every model: name, version, licence and where its weights come from."""
+    from dataclasses import asdict
+
+    from models.catalog import list_models
+
+    entries = [asdict(entry) for entry in list_models()]
+    if as_json:
+        typer.echo(json.dumps(entries, indent=2))
+        return
+    for entry in entries:
+        typer.echo(
+            f"{entry['name']:<34} {entry['version']:<12} {entry['licence']:<22} {entry['source']}"
+        )
+
+
+@models_cli.command("pull")
+def models_pull(
+    repo: Annotated[
+        str, typer.Argument(help="Hub repository, e.g. HuggingFaceTB/SmolVLM-256M-Instruct")
+    ],
+    revision: Annotated[str | None, typer.Option(help="Branch, tag or commit.")] = None,
+    target: Annotated[
+        Path | None, typer.Option(help="Directory (default: model cache dir/REPO).")
+    ] = None,
+) -> None:
+    """Download a VLM for the `onnx` backend (honours HF_ENDPOINT)."""
+    from models.hub import pull_model
+
+    settings = _settings()
+    target_dir = target or settings.resolved_model_cache_dir / repo.replace("/", "--")
+    path = pull_model(repo, revision=revision, target_dir=target_dir)
+    typer.echo(
+        f"Downloaded {repo} to {path}. Set SIGHTLINE_BACKEND=onnx SIGHTLINE_ONNX_MODEL_DIR={path}"
+    )
+
+
+@cli.command()
+def purge() -> None:
+    """Delete retained photos whose time is up, and expired idempotency keys."""
+    from app.db.engine import create_engine, create_session_factory
+    from app.describe.retention import PhotoStore, purge_expired
+    from models.analyzers.faces import FaceDetector
+
+    settings = _settings()
+
+    async def run() -> int:
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            store = PhotoStore(
+                directory=settings.photos_dir,
+                retain_hours=settings.retain_photos_hours,
+                detector=FaceDetector(),
+            )
+            return await purge_expired(sessions=create_session_factory(engine), store=store)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"Purged {asyncio.run(run())} expired photo(s).")
+
+
+@safety_cli.command("eval")
+def safety_eval(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Labelled JSONL file.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Run a labelled safety set; exit 1 when a target is missed."""
+    from safety.evaluation import format_report, run_evaluation
+
+    from safety.pipeline import SafetyPipeline
+
+    report = run_evaluation(file, SafetyPipeline.create())
+    typer.echo(
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+        if as_json
+        else format_report(report)
+    )
+    if not report.meets_targets():
+        typer.echo("Targets missed: " + "; ".join(report.failures()), err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sightline")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

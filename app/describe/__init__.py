@@ -1,0 +1,1 @@
+"""The describe pipeline, descriptions, follow-up questions, feedback and retention."""

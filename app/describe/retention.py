@@ -1,0 +1,94 @@
+"""Retained photos: only when enabled, only a face-blurred, metadata-free JPEG, always with an expiry."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from safety.face_blur import blur_faces
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import descriptions_repo
+from app.db.engine import transaction
+from app.ingest import encode_jpeg
+from models.analyzers.faces import FaceDetector
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Where a retained copy lives and when it must be gone."""
+
+    path: Path
+    expires_at: datetime
+
+
+class PhotoStore:
+    """Writes and deletes retained copies under the data directory."""
+
+    def __init__(
+        self, *, directory: Path, retain_hours: float | None, detector: FaceDetector
+    ) -> None:
+        self._directory = directory
+        self._retain = timedelta(hours=retain_hours) if retain_hours else None
+        self._detector = detector
+
+    @property
+    def enabled(self) -> bool:
+        """True when SIGHTLINE_RETAIN_PHOTOS_HOURS is set."""
+        return self._retain is not None
+
+    def save(
+        self, *, description_id: str, image: np.ndarray[Any, Any], now: datetime
+    ) -> StoredPhoto | None:
+        """Blur faces, encode without metadata and write; None when retention is off."""
+        if self._retain is None:
+            return None
+        blurred = blur_faces(image, detector=self._detector).image
+        self._directory.mkdir(parents=True, exist_ok=True)
+        path = self._directory / f"{description_id}.jpg"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(encode_jpeg(blurred))
+        temporary.replace(path)
+        return StoredPhoto(path=path, expires_at=now + self._retain)
+
+    def load(self, path: str | None) -> np.ndarray[Any, Any] | None:
+        """Read a retained copy back as RGB, or None when it is gone."""
+        if not path:
+            return None
+        try:
+            with Image.open(path) as image:
+                return np.asarray(image.convert("RGB"))
+        except OSError:
+            return None
+
+    def delete(self, path: str | None) -> None:
+        """Remove a retained copy if it exists."""
+        if path:
+            with contextlib.suppress(FileNotFoundError):
+                Path(path).unlink()
+
+
+async def purge_expired(
+    *, sessions: async_sessionmaker[AsyncSession], store: PhotoStore, now: datetime | None = None
+) -> int:
+    """Delete expired photos (file first, then the reference) and expired idempotency keys."""
+    now = now or datetime.now(UTC)
+    async with transaction(sessions) as session:
+        expired = await descriptions_repo.list_expired_photos(session, now=now)
+        for description in expired:
+            store.delete(description.photo_path)
+            description.photo_path = None
+            description.photo_expires_at = None
+            description.result = {**description.result, "photo_retained_until": None}
+        await descriptions_repo.delete_expired_idempotency_records(session, now=now)
+    if expired:
+        logger.info("purged expired photos", extra={"count": len(expired)})
+    return len(expired)

@@ -1,0 +1,87 @@
+"""The FastAPI application: routers, middleware, error handlers and the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
+
+from app.api import auth_routes, description_routes, health_routes
+from app.api.errors import install_error_handlers
+from app.body_limit import BodySizeLimitMiddleware
+from app.describe.retention import purge_expired
+from app.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS_TOTAL
+from app.services import AppServices, app_services
+from app.settings import Settings
+
+logger = logging.getLogger("sightline.http")
+
+
+async def _purge_periodically(services: AppServices) -> None:
+    """Delete expired retained photos every `purge_interval_s` seconds."""
+    while True:
+        try:
+            await purge_expired(sessions=services.sessions, store=services.describe.store)
+        except Exception:
+            logger.exception("photo purge failed")
+        await asyncio.sleep(services.settings.purge_interval_s)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; models and connections are created in the lifespan, not here."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with app_services(settings) as services:
+            app.state.services = services
+            purge_task = asyncio.create_task(_purge_periodically(services))
+            try:
+                yield
+            finally:
+                purge_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await purge_task
+
+    app = FastAPI(
+        title="Sightline",
+        version="1.0.0",
+        summary="Describes photos for blind and low-vision people: grounded, private, honest about risk.",
+        lifespan=lifespan,
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(health_routes.router)
+    app.include_router(auth_routes.router)
+    app.include_router(description_routes.router)
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        HTTP_REQUESTS_TOTAL.labels(request.method, route, str(response.status_code)).inc()
+        HTTP_REQUEST_SECONDS.labels(request.method, route).observe(elapsed)
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 1),
+            },
+        )
+        return response
+
+    # Outermost: refuse oversized bodies while they stream in, before anything reads them.
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_upload_bytes)
+    return app

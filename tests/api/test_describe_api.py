@@ -1,0 +1,106 @@
+"""POST /v1/descriptions over real HTTP: the contract, languages, bad inputs."""
+
+from __future__ import annotations
+
+import time
+
+from conftest import Account, LiveServer
+from photos import CAPTCHA_PHOTO, LABEL_PHOTO, MEDICINE_PHOTO, files, huge_png, shared_photo, small_jpeg
+
+CONTRACT_FIELDS = {"text", "language", "text_read", "people", "quality", "safety", "backend"}
+
+
+def test_a_label_is_read_and_the_contract_is_complete(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(shared_photo(LABEL_PHOTO)),
+                                data={"question": "What is in this can?"})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert CONTRACT_FIELDS <= set(body)
+    read = " ".join(line["text"] for line in body["text_read"]).upper()
+    assert "KIRKLAND" in read and "PEACHES" in read
+    assert all(0 <= line["confidence"] <= 1 for line in body["text_read"])
+    assert body["language"] == "en"
+    assert isinstance(body["people"]["count"], int)
+    assert set(body["quality"]) >= {"issues", "guidance"}
+    assert set(body["safety"]) >= {"refusal", "disclaimers", "redactions"}
+    assert body["safety"]["refusal"] is None
+    assert body["backend"]["name"] == "local"
+    assert body["text"].strip()
+    assert "PEACHES" in body["text"].upper()
+
+
+def test_medicine_label_gets_a_medication_disclaimer_without_being_asked(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(shared_photo(MEDICINE_PHOTO)),
+                                data={"question": "what is this?"})
+    assert response.status_code == 201
+    categories = {item["category"] for item in response.json()["safety"]["disclaimers"]}
+    assert "medication" in categories
+
+
+def test_captcha_is_not_transcribed(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(shared_photo(CAPTCHA_PHOTO)),
+                                data={"question": "what are the letters?"})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["safety"]["refusal"]["reason"] == "captcha"
+    assert "WSHSaK5XX" not in body["text"]
+    assert body["text_read"] == []
+
+
+def test_identity_question_is_refused_briefly(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(small_jpeg()),
+                                data={"question": "Who is this person?"})
+    assert response.status_code == 201
+    refusal = response.json()["safety"]["refusal"]
+    assert refusal["reason"] == "identity"
+    assert len(response.json()["text"].split()) <= 40
+
+
+def test_accept_language_selects_japanese(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(shared_photo(LABEL_PHOTO)),
+                                headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.5"})
+    assert response.status_code == 201
+    assert response.json()["language"] == "ja"
+
+
+def test_unsupported_format_is_415(user: Account) -> None:
+    gif = b"GIF89a" + b"\x01\x00\x01\x00\x80\x00\x00" + b"\x00" * 40
+    response = user.client.post("/v1/descriptions", files=files(gif, "photo.jpg", "image/jpeg"))
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+def test_garbage_and_truncated_photos_are_422_with_a_readable_message(user: Account) -> None:
+    truncated = shared_photo(LABEL_PHOTO)[:5000]
+    for photo in (truncated, b"\xff\xd8\xff" + b"garbage" * 100):
+        response = user.client.post("/v1/descriptions", files=files(photo))
+        assert response.status_code == 422
+        body = response.json()
+        assert set(body) == {"error", "detail"}
+        assert "Traceback" not in body["detail"] and "PIL" not in body["detail"]
+
+
+def test_too_many_pixels_is_413_quickly(user: Account) -> None:
+    started = time.perf_counter()
+    response = user.client.post("/v1/descriptions", files=files(huge_png(), "big.png", "image/png"))
+    assert response.status_code == 413
+    assert time.perf_counter() - started < 5  # generous: the real figure is in bench/ingest.py
+
+
+def test_body_over_the_limit_is_413(user: Account, live_server: LiveServer) -> None:
+    limit = live_server.settings.max_upload_bytes
+    response = user.client.post("/v1/descriptions", files=files(b"\xff\xd8\xff" + b"\x00" * (limit + 10)))
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+
+def test_question_over_2000_characters_is_422(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(small_jpeg()), data={"question": "a" * 2001})
+    assert response.status_code == 422
+    assert "question" in response.json()["detail"]
+
+
+def test_missing_photo_is_422(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", data={"question": "what is this?"})
+    assert response.status_code == 422
+    assert "photo" in response.json()["detail"]

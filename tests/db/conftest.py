@@ -1,0 +1,35 @@
+"""A fresh, empty database per test: a SQLite file, and PostgreSQL when configured (always in CI)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from dbutil import create_postgres_database, drop_postgres_database, sqlite_url
+from support import postgres_url
+
+from app.db.engine import create_engine
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty database."""
+    if request.param == "sqlite":
+        engine = create_engine(sqlite_url(tmp_path))
+        yield engine
+        await engine.dispose()
+        return
+    base = postgres_url()
+    if base is None:
+        if os.environ.get("CI"):
+            pytest.fail("SIGHTLINE_TEST_POSTGRES_URL must be set in CI", pytrace=False)
+        pytest.skip("PostgreSQL not configured (set SIGHTLINE_TEST_POSTGRES_URL)")
+    url = await create_postgres_database(base)
+    engine = create_engine(url)
+    yield engine
+    await engine.dispose()
+    await drop_postgres_database(base, url)

@@ -1,0 +1,31 @@
+"""Helpers shared by every test folder: the shared photos and the test service URLs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PHOTOS_DIR = REPO_ROOT.parent / "shared" / "photos" / "vizwiz"
+
+
+def require_photos_dir() -> Path:
+    """The shared photos folder; fails (never skips) with a clear message when it is missing."""
+    if not (PHOTOS_DIR / "questions.json").exists():
+        pytest.fail(
+            f"The shared photos are missing: expected {PHOTOS_DIR} (shared/ laid beside the checkout).",
+            pytrace=False,
+        )
+    return PHOTOS_DIR
+
+
+def postgres_url() -> str | None:
+    """SQLAlchemy URL of the test PostgreSQL server, when configured (CI always sets it)."""
+    return os.environ.get("SIGHTLINE_TEST_POSTGRES_URL") or None
+
+
+def redis_url() -> str | None:
+    """URL of the test Redis server, when configured (CI always sets it)."""
+    return os.environ.get("SIGHTLINE_TEST_REDIS_URL") or None
