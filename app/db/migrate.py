@@ -7,10 +7,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+
+MIGRATION_LOCK_KEY = 0x5167_6874  # arbitrary, constant: identifies Sightline's migration lock
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -39,6 +42,9 @@ def migration_heads() -> tuple[str, ...]:
 
 async def _run(engine: AsyncEngine, action: object) -> None:
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Replicas and the migration Job may start together: one migrates, the others wait.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config = alembic_config()
         config.attributes["connection"] = connection
         action(config)  # type: ignore[operator]
