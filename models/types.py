@@ -143,7 +143,11 @@ class ImageAnalysis:
                 metrics=dict(quality.get("metrics", {})),
             ),
             text_lines=tuple(
-                TextLine(text=line["text"], confidence=float(line["confidence"]), box=box(line.get("box")))
+                TextLine(
+                    text=line["text"],
+                    confidence=float(line["confidence"]),
+                    box=box(line.get("box")),
+                )
                 for line in data.get("text_lines", ())
             ),
             faces=tuple(
@@ -156,7 +160,11 @@ class ImageAnalysis:
                 for face in data.get("faces", ())
             ),
             colours=tuple(
-                ColourName(name=c["name"], fraction=float(c["fraction"]), rgb=tuple(c.get("rgb", (0, 0, 0))))  # type: ignore[arg-type]
+                ColourName(
+                    name=c["name"],
+                    fraction=float(c["fraction"]),
+                    rgb=tuple(c.get("rgb", (0, 0, 0))),
+                )
                 for c in data.get("colours", ())
             ),
             scene=tuple(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import AdminDep, AuthDep, ClientAddressDep, ServicesDep, SessionDep
 from app.auth import service as auth_service
+from app.db.tables import Account
 from app.describe import service as describe_service
 
 router = APIRouter(prefix="/v1", tags=["auth"])
@@ -43,13 +44,13 @@ class RefreshBody(BaseModel):
     refresh_token: str = Field(max_length=512)
 
 
-def _account_out(account: object) -> AccountOut:
+def _account_out(account: Account) -> AccountOut:
     return AccountOut(
         id=account.id,
         email=account.email,
-        role=account.role,  # type: ignore[attr-defined]
+        role=account.role,
         languages=account.languages.split(","),
-    )  # type: ignore[attr-defined]
+    )
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=AccountOut)

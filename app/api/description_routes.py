@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
 from app.describe import service as describe_service
-from app.errors import ValidationFailedError
+from app.describe.pipeline import StreamEvent
+from app.errors import SightlineError, ValidationFailedError
 from app.i18n import negotiate_language
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
+logger = logging.getLogger(__name__)
 
 Detail = Literal["brief", "standard", "detailed"]
 MAX_QUESTION_CHARS = 2000
@@ -55,7 +61,18 @@ def _clean_question(question: str | None) -> str | None:
     return question or None
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "A replay of an earlier request with the same Idempotency-Key"},
+        201: {
+            "content": {"text/event-stream": {}},
+            "description": "The description; with `Accept: text/event-stream`, server-sent "
+            "events: `delta` sentences, then `done` with the description",
+        },
+    },
+)
 async def create_description(
     auth: AuthDep,
     services: ServicesDep,
@@ -65,20 +82,45 @@ async def create_description(
     detail: Annotated[Detail, Form()] = "standard",
     language: Annotated[str | None, Form(max_length=35)] = None,
     accept_language: Annotated[str | None, Header()] = None,
+    accept: Annotated[str | None, Header()] = None,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> dict[str, Any]:
+) -> Any:
     """Describe a photo, answering the optional question. Retries with the same
-    `Idempotency-Key` return the same description."""
+    `Idempotency-Key` return the same description. With `Accept: text/event-stream`
+    the answer streams sentence by sentence."""
     data = await photo.read()
+    owner_id, question, language = (
+        auth.account.id,
+        _clean_question(question),
+        negotiate_language(language, accept_language),
+    )
+    pipeline, store = services.describe.pipeline, services.describe.store
+    if accept and "text/event-stream" in accept and not idempotency_key:
+        events = await describe_service.start_streamed_description(
+            sessions=services.sessions,
+            pipeline=pipeline,
+            store=store,
+            owner_id=owner_id,
+            photo=data,
+            question=question,
+            detail=detail,
+            language=language,
+        )
+        return StreamingResponse(
+            _server_sent_events(events),
+            status_code=status.HTTP_201_CREATED,
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
     body, replayed = await describe_service.create_description(
         sessions=services.sessions,
-        pipeline=services.describe.pipeline,
-        store=services.describe.store,
-        owner_id=auth.account.id,
+        pipeline=pipeline,
+        store=store,
+        owner_id=owner_id,
         photo=data,
-        question=_clean_question(question),
+        question=question,
         detail=detail,
-        language=negotiate_language(language, accept_language),
+        language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
     )
@@ -86,6 +128,22 @@ async def create_description(
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
     return body
+
+
+async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
+    """Render pipeline events as SSE; a failure mid-stream becomes an `error` event."""
+    try:
+        async for event in events:
+            yield f"event: {event.kind}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
+    except SightlineError as error:
+        yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
+    except Exception:
+        logger.exception("streamed description failed")
+        body = {
+            "error": "internal_error",
+            "detail": "Something went wrong on our side. Please try again.",
+        }
+        yield f"event: error\ndata: {json.dumps(body)}\n\n"
 
 
 @router.get("")

@@ -4,7 +4,9 @@ describe, post-process. Persistence is the service's job; HTTP is the route's.""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,18 @@ from models.analysis import AnalysisSuite
 from models.backends.base import VisionBackend
 from models.types import ConversationTurn, DescribeRequest, Detail, GeneratedAnswer, ImageAnalysis
 from safety.pipeline import SafetyPipeline
-from safety.types import SafetyOutcome
+from safety.types import QuestionVerdict, Refusal, SafetyOutcome
+
+# A sentence ends at . ! ? or the Japanese 。！？ followed by space or end of text.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class AnalyzedPhoto:
+    """A decoded photo and what the analyzers found in it."""
+
+    photo: DecodedPhoto
+    analysis: ImageAnalysis
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,14 @@ class PipelineOutcome:
     photo: DecodedPhoto
     analysis: ImageAnalysis
     result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A piece of a streamed answer (`delta`) or the final contract JSON (`done`)."""
+
+    kind: str
+    data: dict[str, Any]
 
 
 @dataclass
@@ -39,22 +60,27 @@ class DescribePipeline:
     safety: SafetyPipeline
     executor: Executor
 
-    async def describe_photo(
-        self, *, photo: bytes, question: str | None, detail: Detail, language: str
-    ) -> PipelineOutcome:
-        """Decode and analyze a photo, then answer the question about it."""
+    async def analyze_photo(self, *, photo: bytes) -> AnalyzedPhoto:
+        """Ingest (decode, orient, strip, downscale) and run the analyzers."""
         with _timed("ingest"):
             decoded = await self.decoder.decode(photo)
         with _timed("analyze"):
             analysis = await self.analysis.analyze(decoded.image, executor=self.executor)
+        return AnalyzedPhoto(photo=decoded, analysis=analysis)
+
+    async def describe_photo(
+        self, *, photo: bytes, question: str | None, detail: Detail, language: str
+    ) -> PipelineOutcome:
+        """Decode and analyze a photo, then answer the question about it."""
+        analyzed = await self.analyze_photo(photo=photo)
         result = await self.answer(
-            image=decoded.image,
-            analysis=analysis,
+            image=analyzed.photo.image,
+            analysis=analyzed.analysis,
             question=question,
             detail=detail,
             language=language,
         )
-        return PipelineOutcome(photo=decoded, analysis=analysis, result=result)
+        return PipelineOutcome(photo=analyzed.photo, analysis=analyzed.analysis, result=result)
 
     async def answer(
         self,
@@ -70,37 +96,141 @@ class DescribePipeline:
 
         `image` is None for follow-ups on a photo that was not retained; the
         backend then answers from the stored analysis."""
-        loop = asyncio.get_running_loop()
-        with _timed("policy"):
-            verdict = self.safety.check_question(question, language=language)
-            refusal = self.safety.check_image(analysis, language=language) or verdict.refusal
-        answer: GeneratedAnswer | None = None
+        verdict, refusal = self._check_policies(
+            question=question, analysis=analysis, language=language
+        )
+        if refusal is not None:
+            return self._result(
+                analysis,
+                SafetyOutcome(text=refusal.message, refusal=refusal),
+                None,
+                language,
+                detail,
+            )
+        request = DescribeRequest(
+            image=image,
+            question=question,
+            detail=detail,
+            language=language,
+            analysis=analysis,
+            history=history,
+        )
+        with _timed("describe"):
+            answer = await self.backend.describe(request)
+        outcome = await self._postprocess(
+            answer, question=question, analysis=analysis, verdict=verdict
+        )
+        return self._result(analysis, outcome, answer, language, detail)
+
+    async def stream_answer(
+        self,
+        *,
+        image: Any,
+        analysis: ImageAnalysis,
+        question: str | None,
+        detail: Detail,
+        language: str,
+    ) -> AsyncIterator[StreamEvent]:
+        """Like `answer`, but yields each sentence as soon as the backend has written
+        it and post-processing has cleared it, then the final JSON as `done`.
+
+        Every sentence passes the same post-processing as the whole answer (names
+        removed, claims checked) before it leaves; the `done` text is authoritative."""
+        verdict, refusal = self._check_policies(
+            question=question, analysis=analysis, language=language
+        )
         if refusal is not None:
             outcome = SafetyOutcome(text=refusal.message, refusal=refusal)
-        else:
-            request = DescribeRequest(
-                image=image,
-                question=question,
-                detail=detail,
-                language=language,
-                analysis=analysis,
-                history=history,
-            )
-            with _timed("describe"):
-                answer = await self.backend.describe(request)
-            generative = answer.backend != "local"
-            with _timed("postprocess"):
-                outcome = await loop.run_in_executor(
-                    self.executor,
-                    lambda: self.safety.postprocess(
-                        answer.text if answer else "",
-                        question=question,
-                        analysis=analysis,
-                        verdict=verdict,
-                        language=language,
-                        generative=generative,
-                    ),
+            yield StreamEvent("delta", {"text": refusal.message})
+            yield StreamEvent("done", self._result(analysis, outcome, None, language, detail))
+            return
+        request = DescribeRequest(
+            image=image, question=question, detail=detail, language=language, analysis=analysis
+        )
+        pieces: list[str] = []
+        pending = ""
+        async for piece in self.backend.stream(request):
+            pieces.append(piece)
+            pending += piece
+            *complete, pending = SENTENCE_END.split(pending)
+            for sentence in complete:
+                cleared = await self._clear_sentence(
+                    sentence, question, analysis, verdict, language
                 )
+                if cleared:
+                    yield StreamEvent("delta", {"text": cleared})
+        if pending.strip():
+            cleared = await self._clear_sentence(pending, question, analysis, verdict, language)
+            if cleared:
+                yield StreamEvent("delta", {"text": cleared})
+        answer = GeneratedAnswer(
+            text="".join(pieces),
+            language=language,
+            backend=self.backend.name,
+            models=self.backend.model_names(),
+        )
+        outcome = await self._postprocess(
+            answer, question=question, analysis=analysis, verdict=verdict
+        )
+        yield StreamEvent("done", self._result(analysis, outcome, answer, language, detail))
+
+    def _check_policies(
+        self, *, question: str | None, analysis: ImageAnalysis, language: str
+    ) -> tuple[QuestionVerdict, Refusal | None]:
+        with _timed("policy"):
+            verdict = self.safety.check_question(question, language=language)
+            return verdict, self.safety.check_image(analysis, language=language) or verdict.refusal
+
+    async def _postprocess(
+        self,
+        answer: GeneratedAnswer,
+        *,
+        question: str | None,
+        analysis: ImageAnalysis,
+        verdict: QuestionVerdict,
+    ) -> SafetyOutcome:
+        loop = asyncio.get_running_loop()
+        with _timed("postprocess"):
+            return await loop.run_in_executor(
+                self.executor,
+                lambda: self.safety.postprocess(
+                    answer.text,
+                    question=question,
+                    analysis=analysis,
+                    verdict=verdict,
+                    language=answer.language,
+                    generative=answer.backend != "local",
+                ),
+            )
+
+    async def _clear_sentence(
+        self,
+        sentence: str,
+        question: str | None,
+        analysis: ImageAnalysis,
+        verdict: QuestionVerdict,
+        language: str,
+    ) -> str:
+        """Post-process one streamed sentence; disclaimers are left for the final text."""
+        answer = GeneratedAnswer(
+            text=sentence.strip(), language=language, backend=self.backend.name
+        )
+        outcome = await self._postprocess(
+            answer, question=question, analysis=analysis, verdict=verdict
+        )
+        text = outcome.text
+        for disclaimer in outcome.disclaimers:
+            text = text.replace(disclaimer.text, "")
+        return text.strip()
+
+    def _result(
+        self,
+        analysis: ImageAnalysis,
+        outcome: SafetyOutcome,
+        answer: GeneratedAnswer | None,
+        language: str,
+        detail: Detail,
+    ) -> dict[str, Any]:
         return build_result(
             analysis=analysis,
             outcome=outcome,

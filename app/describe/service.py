@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import accounts_repo, descriptions_repo
 from app.db.engine import transaction
 from app.db.tables import Description, IdempotencyRecord, new_id
-from app.describe.pipeline import DescribePipeline
+from app.describe.pipeline import DescribePipeline, StreamEvent
 from app.describe.retention import PhotoStore
 from app.errors import (
     IdempotencyConflictError,
@@ -96,44 +97,116 @@ async def create_description(
         outcome = await pipeline.describe_photo(
             photo=photo, question=question, detail=detail, language=language
         )
-        description_id = new_id()
-        now = datetime.now(UTC)
-        stored = await asyncio.get_running_loop().run_in_executor(
-            pipeline.executor,
-            lambda: store.save(description_id=description_id, image=outcome.photo.image, now=now),
+        description = await _store_description(
+            sessions=sessions,
+            pipeline=pipeline,
+            store=store,
+            owner_id=owner_id,
+            image=outcome.photo.image,
+            analysis=outcome.analysis,
+            result=outcome.result,
+            question=question,
+            detail=detail,
+            language=language,
+            claim_id=claim_id,
         )
-        result = {
-            **outcome.result,
-            "photo_retained_until": stored.expires_at.isoformat() if stored else None,
-        }
-        async with transaction(sessions) as session:
-            description = await descriptions_repo.add_description(
-                session,
-                owner_id=owner_id,
-                question=question,
-                detail=detail,
-                language=language,
-                result=result,
-                analysis=outcome.analysis.to_dict(),
-                description_id=description_id,
-            )
-            if stored:
-                description.photo_path = str(stored.path)
-                description.photo_expires_at = stored.expires_at
-            if claim_id:
-                record = await session.get(IdempotencyRecord, claim_id)
-                if record is not None:
-                    record.description_id = description.id
     except BaseException:
         if claim_id:
             async with transaction(sessions) as session:
                 await descriptions_repo.delete_idempotency_record(session, record_id=claim_id)
         DESCRIPTIONS_TOTAL.labels(outcome="error").inc()
         raise
+    return description_body(description), False
+
+
+async def start_streamed_description(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    pipeline: DescribePipeline,
+    store: PhotoStore,
+    owner_id: str,
+    photo: bytes,
+    question: str | None,
+    detail: Detail,
+    language: str,
+) -> AsyncIterator[StreamEvent]:
+    """Ingest and analyze now (so a bad photo still gets its 4xx status), then
+    return the events of the answer: sentences as they are written, and a
+    final `done` carrying the stored description."""
+    analyzed = await pipeline.analyze_photo(photo=photo)
+
+    async def events() -> AsyncIterator[StreamEvent]:
+        async for event in pipeline.stream_answer(
+            image=analyzed.photo.image,
+            analysis=analyzed.analysis,
+            question=question,
+            detail=detail,
+            language=language,
+        ):
+            if event.kind != "done":
+                yield event
+                continue
+            description = await _store_description(
+                sessions=sessions,
+                pipeline=pipeline,
+                store=store,
+                owner_id=owner_id,
+                image=analyzed.photo.image,
+                analysis=analyzed.analysis,
+                result=event.data,
+                question=question,
+                detail=detail,
+                language=language,
+                claim_id=None,
+            )
+            yield StreamEvent("done", description_body(description))
+
+    return events()
+
+
+async def _store_description(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    pipeline: DescribePipeline,
+    store: PhotoStore,
+    owner_id: str,
+    image: Any,
+    analysis: ImageAnalysis,
+    result: dict[str, Any],
+    question: str | None,
+    detail: str,
+    language: str,
+    claim_id: str | None,
+) -> Description:
+    """Write the retained copy (if enabled) and the description; complete the idempotency claim."""
+    description_id = new_id()
+    now = datetime.now(UTC)
+    stored = await asyncio.get_running_loop().run_in_executor(
+        pipeline.executor, lambda: store.save(description_id=description_id, image=image, now=now)
+    )
+    result = {**result, "photo_retained_until": stored.expires_at.isoformat() if stored else None}
+    async with transaction(sessions) as session:
+        description = await descriptions_repo.add_description(
+            session,
+            owner_id=owner_id,
+            question=question,
+            detail=detail,
+            language=language,
+            result=result,
+            analysis=analysis.to_dict(),
+            description_id=description_id,
+        )
+        if stored:
+            description.photo_path = str(stored.path)
+            description.photo_expires_at = stored.expires_at
+        if claim_id:
+            record = await session.get(IdempotencyRecord, claim_id)
+            if record is not None:
+                record.description_id = description.id
     DESCRIPTIONS_TOTAL.labels(
         outcome="refused" if result["safety"]["refusal"] else "answered"
     ).inc()
-    return description_body(description), False
+    return description
 
 
 async def _claim_or_replay(

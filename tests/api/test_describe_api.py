@@ -104,3 +104,35 @@ def test_missing_photo_is_422(user: Account) -> None:
     response = user.client.post("/v1/descriptions", data={"question": "what is this?"})
     assert response.status_code == 422
     assert "photo" in response.json()["detail"]
+
+
+def test_streaming_sends_sentences_then_the_stored_description(user: Account) -> None:
+    with user.client.stream("POST", "/v1/descriptions", files=files(shared_photo(LABEL_PHOTO)),
+                            data={"question": "What does it say?"}, headers={"Accept": "text/event-stream"}) as response:
+        assert response.status_code == 201
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = parse_sse("".join(response.iter_text()))
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "done" and "delta" in kinds
+    done = events[-1][1]
+    assert CONTRACT_FIELDS <= set(done)
+    assert user.client.get(f"/v1/descriptions/{done['id']}").status_code == 200
+    streamed = " ".join(data["text"] for kind, data in events if kind == "delta")
+    assert "PEACHES" in streamed.upper()
+
+
+def test_streaming_a_bad_photo_still_gets_its_status(user: Account) -> None:
+    response = user.client.post("/v1/descriptions", files=files(b"GIF89a" + b"\x00" * 50),
+                                headers={"Accept": "text/event-stream"})
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+def parse_sse(raw: str) -> list[tuple[str, dict]]:
+    import json
+
+    events = []
+    for block in raw.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        events.append((fields["event"], json.loads(fields["data"])))
+    return events
