@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from starlette.formparsers import MultiPartParser
 from starlette.middleware.base import RequestResponseEndpoint
 
 from app.api import auth_routes, description_routes, health_routes
@@ -58,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/v1/docs",
         redoc_url=None,
     )
+    # Keep uploaded photos in memory up to the body limit: Starlette would otherwise
+    # spool parts over 1 MB to a temporary file, and original bytes must never be stored.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, settings.max_upload_bytes)
     install_error_handlers(app)
     app.include_router(health_routes.router)
     app.include_router(auth_routes.router)
