@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from models.compose import compose_answer
 from models.types import DescribeRequest, GeneratedAnswer
 
 
 class LocalBackend:
-    """Answers from what the analyzers found; never states what none of them found."""
+    """Answers from what the analyzers found; never states what none of them found.
+
+    Composition is pure string work on the analysis (well under a millisecond),
+    so it runs on the event loop.
+    """
 
     name = "local"
 
@@ -20,31 +25,21 @@ class LocalBackend:
         return self._analyzer_models
 
     async def describe(self, request: DescribeRequest) -> GeneratedAnswer:
-        """Compose a short answer: quality guidance first, then text and people."""
+        """Compose the answer: photo guidance first, then what was asked, shaped by detail."""
+        composition = compose_answer(request)
         return GeneratedAnswer(
-            text=compose_answer(request), language=request.language, backend=self.name,
+            text=composition.text,
+            language=composition.language,
+            backend=self.name,
             models=self._analyzer_models,
         )
 
     async def stream(self, request: DescribeRequest) -> AsyncIterator[str]:
-        """Yield the composed answer sentence by sentence."""
-        answer = await self.describe(request)
-        for sentence in answer.text.split(". "):
-            yield sentence
+        """Yield the answer sentence by sentence; the pieces join to `describe`'s text."""
+        composition = compose_answer(request)
+        last = len(composition.sentences) - 1
+        for index, sentence in enumerate(composition.sentences):
+            yield sentence + (composition.separator if index < last else "")
 
     async def aclose(self) -> None:
         """Nothing to release."""
-
-
-def compose_answer(request: DescribeRequest) -> str:
-    """Build the spoken answer from the analysis (English; first version)."""
-    analysis = request.analysis
-    parts: list[str] = [issue.guidance for issue in analysis.quality.issues]
-    if analysis.text_lines:
-        parts.append("The text reads: " + " / ".join(line.text for line in analysis.text_lines) + ".")
-    else:
-        parts.append("I could not find any readable text.")
-    if analysis.faces:
-        count = len(analysis.faces)
-        parts.append(f"I can see {count} face{'s' if count > 1 else ''}.")
-    return " ".join(parts)

@@ -1,0 +1,279 @@
+"""Benchmark the describe pipeline on the shared photos and their questions.
+
+In-process (default): decodes each photo, runs the grounded analyzers (the
+`AnalysisSuite`, plus the scene and explicit analyzers when the suite does not
+already include them), the safety pipeline when present, and the `local`
+backend; reports p50/p95 per analyzer and end to end.
+
+Against a running server (`--server URL --token TOKEN`): posts every photo with
+its question to `POST /v1/descriptions` (multipart `photo`, `question`) at 1, 4
+and 16 concurrent clients and reports throughput and latency.
+
+Timings on a shared 2-core machine are noisy; run twice and compare.
+
+    python bench/describe.py [--repeat 2] [--json out.json]
+    python bench/describe.py --server http://127.0.0.1:8000 --token $TOKEN
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+DEFAULT_PHOTOS = REPO_ROOT.parent / "shared" / "photos" / "vizwiz"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def load_items(photos: Path, limit: int | None) -> list[tuple[str, str, bytes]]:
+    """(file name, question, JPEG bytes) for each photo in questions.json."""
+    questions = photos / "questions.json"
+    if not questions.exists():
+        raise SystemExit(f"photos not found: {questions} (lay shared/ beside the checkout)")
+    items = json.loads(questions.read_text())[:limit]
+    return [
+        (item["image"], item["question"], (photos / item["image"]).read_bytes()) for item in items
+    ]
+
+
+def decode(data: bytes, max_side: int) -> Any:
+    """Decode like the app's ingest: EXIF orientation, RGB, downscale for analysis."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
+    image.thumbnail((max_side, max_side))
+    return np.asarray(image)
+
+
+def summarize(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """p50/p95/mean in ms per stage."""
+    return {
+        stage: {
+            "n": len(values),
+            "p50_ms": round(percentile(values, 50), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+            "mean_ms": round(statistics.fmean(values), 1),
+        }
+        for stage, values in samples.items()
+        if values
+    }
+
+
+def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+    """Print one result table."""
+    print(f"\n{title}")
+    print(f"{'stage':<22}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
+    for stage, row in rows.items():
+        print(f"{stage:<22}{row['n']:>5}{row['p50_ms']:>10}{row['p95_ms']:>10}{row['mean_ms']:>10}")
+
+
+async def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the pipeline in this process and return the timing summary."""
+    from models.analysis import AnalysisSuite
+    from models.backends.local import LocalBackend
+    from models.types import DescribeRequest
+
+    items = load_items(args.photos, args.limit)
+    started = time.perf_counter()
+    try:
+        suite = AnalysisSuite.create(cache_dir=args.cache_dir)
+    except TypeError:  # an older suite without scene/explicit wiring
+        suite = AnalysisSuite.create()
+    extra: dict[str, Any] = {}
+    if getattr(suite, "scene", None) is None:
+        from models.analyzers.scene import SceneClassifier
+
+        extra["scene"] = SceneClassifier.create(args.cache_dir)
+    if getattr(suite, "explicit", None) is None:
+        from models.analyzers.explicit import ExplicitContentScorer
+
+        extra["explicit"] = ExplicitContentScorer()
+    safety: Any = None
+    try:
+        from safety.pipeline import SafetyPipeline
+
+        safety = SafetyPipeline.create() if hasattr(SafetyPipeline, "create") else SafetyPipeline()
+    except ImportError:
+        pass
+    backend = LocalBackend(analyzer_models=suite.model_names())
+    startup_s = time.perf_counter() - started
+    executor = ThreadPoolExecutor(max_workers=args.workers)
+    loop = asyncio.get_running_loop()
+    samples: dict[str, list[float]] = defaultdict(list)
+
+    def timed(func: Any, image: Any) -> tuple[Any, float]:
+        begin = time.perf_counter()
+        result = func(image)
+        return result, (time.perf_counter() - begin) * 1000
+
+    for repeat in range(args.repeat + 1):  # the first pass warms up and is not counted
+        for _name, question, data in items:
+            t0 = time.perf_counter()
+            image = await loop.run_in_executor(executor, decode, data, args.max_side)
+            t1 = time.perf_counter()
+            extra_jobs = {
+                name: loop.run_in_executor(executor, timed, analyzer.analyze, image)
+                for name, analyzer in extra.items()
+            }
+            analysis = await suite.analyze(image, executor=executor)
+            updates: dict[str, Any] = {}
+            timings = dict(analysis.timings_ms)
+            for name, job in extra_jobs.items():
+                result, ms = await job
+                timings[name] = ms
+                updates["scene" if name == "scene" else "explicit_score"] = result
+            analysis = dataclasses.replace(analysis, timings_ms=timings, **updates)
+            t2 = time.perf_counter()
+            verdict = safety.check_question(question, language="en") if safety else None
+            if safety:
+                safety.check_image(analysis, language="en")
+            request = DescribeRequest(
+                image=image, question=question, detail="standard", language="en", analysis=analysis
+            )
+            answer = await backend.describe(request)
+            if safety:
+                safety.postprocess(
+                    answer.text,
+                    question=question,
+                    analysis=analysis,
+                    verdict=verdict,
+                    language="en",
+                )
+            t3 = time.perf_counter()
+            if repeat == 0:
+                continue
+            samples["decode"].append((t1 - t0) * 1000)
+            for stage, ms in timings.items():
+                samples[f"analyzer:{stage}"].append(ms)
+            samples["analyze (concurrent)"].append((t2 - t1) * 1000)
+            samples["safety+describe"].append((t3 - t2) * 1000)
+            samples["end_to_end"].append((t3 - t0) * 1000)
+    executor.shutdown()
+    summary = summarize(samples)
+    print_table(
+        f"In-process, {len(items)} photos x {args.repeat}, {args.workers} workers, "
+        f"{os.cpu_count()} CPUs (start-up {startup_s:.1f} s)",
+        summary,
+    )
+    return {"mode": "in_process", "startup_s": round(startup_s, 2), "stages": summary}
+
+
+async def run_against_server(args: argparse.Namespace) -> dict[str, Any]:
+    """Post the photos to a running server at each concurrency level."""
+    import httpx
+
+    items = load_items(args.photos, args.limit)
+    url = args.server.rstrip("/") + "/v1/descriptions"
+    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    results: dict[str, Any] = {}
+    async with httpx.AsyncClient(timeout=args.timeout) as client:
+        for concurrency in args.concurrency:
+            queue: asyncio.Queue[tuple[str, str, bytes]] = asyncio.Queue()
+            for item in items * args.repeat:
+                queue.put_nowait(item)
+            latencies: list[float] = []
+            statuses: dict[str, int] = defaultdict(int)
+
+            async def client_loop(
+                queue: asyncio.Queue[tuple[str, str, bytes]] = queue,
+                latencies: list[float] = latencies,
+                statuses: dict[str, int] = statuses,
+            ) -> None:
+                while not queue.empty():
+                    name, question, data = queue.get_nowait()
+                    begin = time.perf_counter()
+                    try:
+                        response = await client.post(
+                            url,
+                            headers=headers,
+                            files={"photo": (name, data, "image/jpeg")},
+                            data={"question": question},
+                        )
+                        statuses[str(response.status_code)] += 1
+                        if response.status_code < 400:
+                            latencies.append((time.perf_counter() - begin) * 1000)
+                    except httpx.HTTPError as error:
+                        statuses[type(error).__name__] += 1
+
+            began = time.perf_counter()
+            await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+            wall = time.perf_counter() - began
+            row = {
+                "requests": sum(statuses.values()),
+                "ok": len(latencies),
+                "statuses": dict(statuses),
+                "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+                "p50_ms": round(percentile(latencies, 50), 1),
+                "p95_ms": round(percentile(latencies, 95), 1),
+            }
+            results[str(concurrency)] = row
+            print(
+                f"clients={concurrency:<3} ok={row['ok']}/{row['requests']} "
+                f"throughput={row['throughput_rps']} req/s p50={row['p50_ms']} ms "
+                f"p95={row['p95_ms']} ms statuses={row['statuses']}"
+            )
+    return {"mode": "server", "url": url, "levels": results}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--photos", type=Path, default=DEFAULT_PHOTOS, help="folder with questions.json"
+    )
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N photos")
+    parser.add_argument("--repeat", type=int, default=1, help="measured passes over the photos")
+    parser.add_argument(
+        "--max-side", type=int, default=1280, help="analysis downscale (in-process)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=4, help="analyzer thread pool size (in-process)"
+    )
+    parser.add_argument("--cache-dir", type=Path, default=None, help="converted-model cache")
+    parser.add_argument("--server", default=None, help="base URL of a running Sightline server")
+    parser.add_argument("--token", default=os.environ.get("SIGHTLINE_TOKEN"), help="bearer token")
+    parser.add_argument(
+        "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16]
+    )
+    parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark selected by the options."""
+    args = parse_args(argv)
+    runner = run_against_server if args.server else run_in_process
+    result = asyncio.run(runner(args))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

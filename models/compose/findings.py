@@ -1,0 +1,131 @@
+"""Selects the grounded findings an answer may use: confident text, the most
+prominent words, a hedged object guess, dominant colours, the main number.
+
+Thresholds are deliberately conservative: an answer that says "I can't tell"
+is better for a blind user than a confident wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.compose.extract import find_numbers
+from models.compose.phrases import Confidence
+from models.types import FaceBox, ImageAnalysis, TextLine
+
+CONFIDENT_TEXT = 0.75  # OCR line confidence read as-is; 0.5-0.75 is read as "may say"
+SCENE_HIGH = 0.6  # "It looks like a mug."
+SCENE_MODERATE = 0.35  # "It is probably a mug, but I am not sure."; below: say nothing
+MIN_COLOUR_FRACTION = 0.1
+UNPROMPTED_FACE_SIZE = 0.02
+# Issues that make the classifier's top guess unreliable: its confidence is lowered one step.
+_DEGRADING = frozenset({"blurry", "too_dark", "too_bright", "obstructed", "glare"})
+# A name has letters (or kana/kanji): "00" or "3003" on a label is not a product name.
+_NAMELIKE = re.compile(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]{2,}")
+_MAX_NAME_WORDS = 6  # longer lines are sentences of small print, not names
+SCENE_CERTAIN = 0.9  # said as "looks like" even next to a name read from the label
+SCENE_WITH_TEXT = 0.6  # with a readable name, the classifier only adds a strong guess
+
+
+@dataclass(frozen=True)
+class ObjectGuess:
+    """The classifier's top label with how strongly the answer may say it."""
+
+    label: str
+    confidence: Confidence
+
+
+def confident_lines(analysis: ImageAnalysis) -> tuple[str, ...]:
+    """OCR lines read with enough confidence to be read out as they are."""
+    return tuple(line.text for line in analysis.text_lines if line.confidence >= CONFIDENT_TEXT)
+
+
+def unclear_lines(analysis: ImageAnalysis) -> tuple[str, ...]:
+    """OCR lines read with low confidence: said only as "it may say"."""
+    return tuple(line.text for line in analysis.text_lines if line.confidence < CONFIDENT_TEXT)
+
+
+def salient_text(analysis: ImageAnalysis, *, max_lines: int = 2) -> str | None:
+    """The tallest confident name-like lines (a brand, a title); None without any.
+
+    Box height is the best cue OCR gives for "what the label is about": product
+    names are printed largest. Lines under 70 % of the tallest one are left out,
+    so small print never passes for the name; they are spoken in reading order.
+    """
+    lines = [
+        line for line in analysis.text_lines
+        if line.confidence >= CONFIDENT_TEXT and _NAMELIKE.search(line.text)
+        and len(line.text.split()) <= _MAX_NAME_WORDS
+    ]  # fmt: skip
+    if not lines:
+        return None
+    tallest = max(_height(line) for line in lines)
+    if tallest <= 0:
+        return lines[0].text
+    chosen = sorted(
+        (line for line in lines if _height(line) >= 0.7 * tallest), key=_height, reverse=True
+    )
+    keep = {id(line) for line in chosen[:max_lines]}
+    return " ".join(line.text for line in lines if id(line) in keep)
+
+
+def object_guess(analysis: ImageAnalysis, *, has_name: bool = False) -> ObjectGuess | None:
+    """The top scene label, hedged; None when the classifier is not sure enough.
+
+    ImageNet classes often miss on close-up labels (a liqueur bottle scores as
+    "pill bottle"), so when a name was read the guess must be strong and is
+    still said as "probably".
+    """
+    if not analysis.scene:
+        return None
+    top = max(analysis.scene, key=lambda label: label.probability)
+    degraded = any(issue.kind in _DEGRADING for issue in analysis.quality.issues)
+    if has_name:
+        if top.probability >= SCENE_CERTAIN and not degraded:
+            return ObjectGuess(top.label, "high")
+        return ObjectGuess(top.label, "moderate") if top.probability >= SCENE_WITH_TEXT else None
+    if top.probability >= SCENE_HIGH and not degraded:
+        return ObjectGuess(top.label, "high")
+    if top.probability >= SCENE_MODERATE:
+        return ObjectGuess(top.label, "moderate")
+    return None
+
+
+def dominant_colours(analysis: ImageAnalysis, *, limit: int) -> tuple[str, ...]:
+    """Names of the dominant colours, most dominant first, without repeats."""
+    names = [c.name for c in sorted(analysis.colours, key=lambda c: c.fraction, reverse=True)
+             if c.fraction >= MIN_COLOUR_FRACTION]  # fmt: skip
+    return tuple(dict.fromkeys(names))[:limit]
+
+
+def main_number(analysis: ImageAnalysis) -> tuple[str, tuple[str, ...]] | None:
+    """The number in the tallest confident line (a display's reading) and other numbers seen."""
+    candidates: list[tuple[int, str]] = []
+    others: list[str] = []
+    for line in analysis.text_lines:
+        if line.confidence < CONFIDENT_TEXT:
+            continue
+        numbers = find_numbers(line.text)
+        if numbers:
+            candidates.append((_height(line), numbers[0]))
+            others.extend(numbers[1:])
+    if not candidates:
+        return None
+    candidates.sort(key=lambda item: item[0], reverse=True)
+    value = candidates[0][1]
+    rest = [number for _, number in candidates[1:]] + others
+    return value, tuple(number for number in dict.fromkeys(rest) if number != value)[:3]
+
+
+def notable_faces(analysis: ImageAnalysis) -> tuple[FaceBox, ...]:
+    """Faces large enough to mention when the user did not ask about people.
+
+    The Haar detector's false positives on VizWiz photos are nearly all tiny
+    boxes; a face under 2 % of the frame is reported only when asked about.
+    """
+    return tuple(face for face in analysis.faces if face.relative_size >= UNPROMPTED_FACE_SIZE)
+
+
+def _height(line: TextLine) -> int:
+    return line.box.height if line.box else 0
