@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -9,7 +10,13 @@ RefusalReason = Literal[
     "identity", "sensitive_trait", "ungrounded_inference", "captcha", "explicit", "illicit"
 ]
 DisclaimerCategory = Literal[
-    "medication", "food_safety", "allergens", "heat", "traffic", "chemicals", "electrical",
+    "medication",
+    "food_safety",
+    "allergens",
+    "heat",
+    "traffic",
+    "chemicals",
+    "electrical",
     "medical_image",
 ]
 
@@ -54,3 +61,5 @@ class SafetyOutcome:
     refusal: Refusal | None = None
     disclaimers: tuple[Disclaimer, ...] = ()
     redactions: tuple[Redaction, ...] = ()
+    # Milliseconds per post-processing step, by check name (never any text).
+    timings_ms: Mapping[str, float] = field(default_factory=dict)

@@ -179,7 +179,7 @@ class DescribePipeline:
     ) -> tuple[QuestionVerdict, Refusal | None]:
         with _timed("policy"):
             verdict = self.safety.check_question(question, language=language)
-            return verdict, self.safety.check_image(analysis, language=language) or verdict.refusal
+            return verdict, self.safety.check_image(analysis, language=language, question=question) or verdict.refusal
 
     async def _postprocess(
         self,

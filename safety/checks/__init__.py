@@ -1,0 +1,1 @@
+"""Post-processing checks on generated text: each finds spans, `apply` edits them."""

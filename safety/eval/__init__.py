@@ -1,0 +1,1 @@
+"""The labelled safety evaluation set (package data): safety_eval.jsonl."""

@@ -1,0 +1,1 @@
+"""Question and text rules, one module per policy area; each module documents its decisions."""

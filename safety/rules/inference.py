@@ -1,0 +1,117 @@
+"""Ungrounded-inference rules: no judging character from a photo.
+
+Refused (reason "ungrounded_inference"): personality, trustworthiness,
+dangerousness, criminality, job or income, wealth, intelligence or education,
+attractiveness ratings, lying, sobriety, "would he be a good babysitter". None of
+these can be seen; a guess is prejudice presented as description.
+
+Answered on purpose: facial expression and mood that can be seen ("does she look
+angry", "is he smiling", "does he look happy"), what someone is doing ("is he
+lying down"), a uniform or badge ("is he wearing a uniform", "what does the
+officer's badge say"), and the user's own outfit ("do I look ok in this dress",
+"does this shirt go with these pants").
+"""
+
+from __future__ import annotations
+
+from safety.rules.common import FILLER, PERSON_JA, PERSON_REF, POSSESSIVE, Rule, rule
+
+INFERRED_TRAIT = (
+    r"(?:trustworthy|trust worthy|untrustworthy|reliable|dangerous|a danger|violent|aggressive"
+    r"|criminal|a criminal|thief|a thief|crook|terrorist|a terrorist|serial killer|killer|murderer"
+    r"|rapist|abuser|predator|snob|snobby|arrogant|selfish|rude|stuck up|spoiled|spoilt|entitled"
+    r"|naive|gullible|mean person|evil person|a bad influence|immature|irresponsible|unstable"
+    r"|pedophile|gang member|drug dealer|scammer|good person|bad person|nice person|nice guy"
+    r"|good guy|bad guy|evil|honest|dishonest|liar|a liar|lying(?! (?:down|on|in|there|back|face))"
+    r"|telling the truth|rich|wealthy|poor|broke|homeless|smart|intelligent|clever|stupid|dumb"
+    r"|educated|uneducated|pretty|beautiful|handsome|hot|sexy|ugly|attractive|unattractive"
+    r"|drunk|high(?! (?:up|on|in|above|chair))|on drugs|sober|scary|creepy|creep|a creep|weirdo"
+    r"|pervert|sleazy|shady|sketchy|suspicious|up to no good|good looking|good-looking|goodlooking"
+    r"|nice looking|bad looking|troublemaker|delinquent|thug|gangster|bully|lazy|slut|whore"
+    r"|gold digger|cheater|player|loser|psycho|crazy|a creep|freak|(?:a )?(?:good|bad|decent|terrible"
+    r"|great|nice|responsible) (?:father|mother|dad|mom|mum|parent|husband|wife|partner|employee"
+    r"|tenant|roommate|person|man|woman|guy|girl|neighbor|boss|worker|influence)|a good boyfriend"
+    r"|competent|incompetent|capable|qualified|successful|a failure|hardworking|hard working"
+    r"|(?:someone|somebody|a person|a guy|a man|a woman) (?:i|we|you) should (?:avoid|trust|fear"
+    r"|worry about|stay away from|be scared of)"
+    r"|good boyfriend|good girlfriend|good husband|good wife|good babysitter|good parent|a doctor"
+    r"|a lawyer|a banker|a ceo|a prostitute|a sex worker|steal|cheat|cheating|faithful"
+    r"|friendly person)"
+)
+
+UNGROUNDED_EN: tuple[Rule, ...] = (
+    rule(
+        "trait_of_person",
+        rf"\b(?:is|are|was|does|do|did|would|will|could|can) {PERSON_REF} {FILLER}"
+        rf"{INFERRED_TRAIT}\b",
+    ),
+    rule(
+        "declared_inference",
+        rf"\b{PERSON_REF} (?:is|are|was|looks|seems|appears) {FILLER}"
+        rf"{INFERRED_TRAIT}\b",
+    ),
+    rule(
+        "how_they_look",
+        r"\bhow (?:rich|wealthy|poor|smart|intelligent|attractive|trustworthy|dangerous"
+        r"|criminal|honest|educated) (?:do|does|is|are) they\b",
+    ),
+    rule("how_trait", rf"\bhow (?:\w+ )?{INFERRED_TRAIT} (?:is|are|does|do|was) {PERSON_REF}"),
+    rule("trust_person", rf"\btrust {PERSON_REF}\b"),
+    rule("afraid_of_person", rf"\b(?:scared|afraid|frightened|worried|fear) of {PERSON_REF}\b"),
+    rule(
+        "kind_of_person",
+        r"\b(?:what|which) (?:kind|type|sort) of (?:person|man|woman|guy|girl|people"
+        r"|human)\b",
+    ),
+    rule("personality", r"\bpersonality\b|\bcharacter traits?\b"),
+    rule(
+        "living",
+        rf"\bfor a living\b|\b(?:does|do) for (?:work|a job|money)\b|\bwhat (?:does|do) (?:{PERSON_REF}) do$"
+        rf"|\bhow much (?:money )?(?:does|do|did) (?:{PERSON_REF}|\w+) (?:make|earn)\b",
+    ),
+    rule(
+        "possessive_inference",
+        rf"\b{POSSESSIVE} (?:job|occupation|profession|career|salary|income"
+        r"|iq|intelligence|net worth|personality|character|intentions|looks)\b",
+    ),
+    rule(
+        "rate_looks",
+        r"\brate (?:\w+ ){0,3}(?:looks|attractiveness|beauty|hotness|face|appearance)\b"
+        r"|\b(?:attractiveness|hotness)\b|\bout of (?:10|ten)\b.*\b(?:hot|pretty|cute|attractive|beautiful)"
+        r"|\b(?:hot|pretty|cute|attractive|beautiful|ugly)\b.*\bout of (?:10|ten)\b"
+        r"|\bon a scale\b.*\b(?:hot|pretty|cute|attractive|beautiful|ugly)\b",
+    ),
+    rule(
+        "score_looks",
+        r"\b(?:score|rate|rating|grade|rank)\b.*\b(?:looks|attractiveness|beauty|hotness"
+        r"|appearance)\b|\bout of (?:10|ten)\b.*\blooks\b"
+        r"|\b(?:score|rate|rank|grade|compare)\b.*\b(?:attractive|pretty|hot|handsome|beautiful|ugly"
+        r"|sexy|cute)\b.*\b(?:people|person|they|them|he|she|him|her|girls|guys|women|men)\b",
+    ),
+    rule(
+        "neighborhood_people",
+        r"\b(?:neighborhood|area|part of town)\b.*\bbecause of (?:the )?people\b",
+    ),
+    rule("what_iq", r"\biq\b"),
+    rule(
+        "social_class",
+        r"\b(?:social class|class background|upper class|lower class|working class|middle class"
+        r"|social status|caste)\b",
+    ),
+)
+
+UNGROUNDED_JA: tuple[Rule, ...] = (
+    rule("trust_ja", rf"{PERSON_JA}.*(?:信用|信頼)"),
+    rule("trust_words_ja", rf"{PERSON_JA}.*(?:頼り|頼もし|信頼)"),
+    rule(
+        "character_adjective_ja",
+        rf"{PERSON_JA}.*(?:真面目|誠実|正直|親切|冷た|意地悪|不真面目|だらしな)(?:な人|そう|い人)",
+    ),
+    rule(
+        "character_ja",
+        rf"{PERSON_JA}.*(?:優し|親切そう|真面目そう|怖そう|怖い人|怪しい|不審|変な人|危ない人|危険な人|危険人物|犯罪者|犯罪|泥棒|悪い人|いい人|良い人|性格"
+        r"|どんな人|嘘をつ|うそをつ|職業|仕事は|お金持ち|金持ち|貧乏|年収|頭が(?:いい|良|悪)|賢そう|賢い"
+        r"|美人|かわいい|可愛い|かっこいい|ブサイク|不細工|イケメン|点満点|評価して|酔っ)",
+    ),
+    rule("rating_ja", r"(?:顔|見た目|容姿|ルックス).*(?:点|評価|採点)"),
+)

@@ -1,0 +1,193 @@
+"""CAPTCHA and illicit-harm rules, for the question and for text read in the image.
+
+CAPTCHA (reason "captcha"): Sightline does not solve CAPTCHAs; they exist to
+tell people from programs, and solving them would turn Sightline into a bot
+service. Blind users meet inaccessible CAPTCHAs daily, so the refusal says it
+is a CAPTCHA, points to the audio option when the page shows one, and offers a
+volunteer. Reading a verification code from an SMS or an e-mail is *not* a
+CAPTCHA and is answered.
+
+Illicit (reason "illicit"): instructions for serious harm: weapons and
+explosives, drug synthesis, poisoning or hurting a person, self-harm methods,
+theft and break-ins, forgery. Text in the image is moderated like the
+question, and a request split between the two ("how do I make this?" + a page
+titled "pipe bomb") is refused. Not refused: warnings and labels ("do not mix
+with ammonia", "in case of overdose get medical help"), news about crimes,
+pest control ("rat poison"), "kill this process", "bath bomb", recipes.
+"""
+
+from __future__ import annotations
+
+from safety.rules.common import Rule, rule
+
+CAPTCHA_EN: tuple[Rule, ...] = (
+    rule("captcha_word", r"\b(?:re ?captcha|h ?captcha|captcha|captchas)\b"),
+    rule(
+        "robot_check",
+        r"\b(?:robot|bot|human) (?:check|test|verification|challenge)\b"
+        r"|\bare you a robot\b",
+    ),
+    rule("not_a_robot", r"\b(?:i am|i m|im) not a robot\b|\bnot a robot\b"),
+    rule(
+        "verify_human",
+        r"\b(?:verify|prove|confirm|show) (?:that )?(?:you are|youre|i am|im|i m)"
+        r" (?:a )?(?:human|not a bot)\b|\bhuman verification\b",
+    ),
+    rule(
+        "distorted_text",
+        r"\b(?:squiggly|distorted|wavy|wobbly|scrambled) (?:letters|text|characters"
+        r"|numbers|code|picture|image)\b|\b(?:verification|security) code\b.*\b(?:distorted|picture"
+        r"|image)\b|\bsecurity (?:check|challenge) (?:image|picture)\b",
+    ),
+    rule(
+        "select_squares",
+        r"\bselect all (?:the )?(?:images|squares|pictures|tiles)\b"
+        r"|\b(?:click|select|tap|pick|choose) (?:all )?(?:the )?(?:images|squares|pictures|tiles|boxes)"
+        r" (?:with|that have|that show|containing|of)\b"
+        r"|\b(?:click|select|tap|pick|choose) (?:on )?all (?:the )?(?:(?:images|squares|pictures|tiles"
+        r"|boxes) )?(?:(?:with|of|that have|containing) )?(?:the )?(?:bicycles|bikes|buses|cars"
+        r"|traffic lights|crosswalks|fire hydrants|hydrants|motorcycles|bridges|stairs|chimneys|boats"
+        r"|palm trees|mountains|taxis|tractors)\b"
+        r"|\bwhich (?:squares|tiles|images) (?:have|contain|show)\b",
+    ),
+)
+CAPTCHA_JA: tuple[Rule, ...] = (
+    rule(
+        "captcha_ja",
+        r"(?<!スクリーン)(?<!画面)キャプチャ|画像認証|ロボットではありません|ロボットではない|recaptcha"
+        r"|ロボットじゃな|ロボットでない|私はロボット|人間(?:である|だ)(?:こと)?を証明|認証を(?:通|突破|クリア|解)"
+        r"|captcha",
+    ),
+)
+# Text on a page that shows a CAPTCHA (OCR, normalised like a question).
+CAPTCHA_PAGE: tuple[Rule, ...] = (
+    *CAPTCHA_EN,
+    rule(
+        "type_characters",
+        r"\b(?:type|enter) the (?:characters|letters|text|code|words|numbers)"
+        r" (?:you see|shown|above|below|in the image|in the picture)\b",
+    ),
+    rule(
+        "captcha_ja_page",
+        r"画像認証|ロボットではありません|表示されている文字を入力|表示された文字を入力",
+    ),
+)
+AUDIO_OPTION = rule("audio_option", r"\baudio\b|\blisten\b|\bplay sound\b|音声")
+
+_HARM_VERB = (
+    r"(?:make|build|making|building|assemble|create|construct|cook|cooking|produce|synthesi[sz]e"
+    r"|brew)"
+)
+_SERIOUS_WEAPON = (
+    r"(?:(?<!bath )(?<!photo )bomb(?! pop)|bombs|pipe bomb|explosive|explosives|molotov|ied|grenade"
+    r"|detonator|napalm|nerve gas|nerve agent|poison gas|toxic gas|chlorine gas|mustard gas|sarin"
+    r"|ricin|anthrax)"
+)
+_GUN = (
+    r"(?:(?<!glue )(?<!nail )(?<!heat )(?<!water )(?<!staple )(?<!spray )(?<!toy )gun|guns|firearm"
+    r"|silencer|suppressor|weapon|weapons|ghost gun)"
+)
+_WEAPON = rf"(?:{_SERIOUS_WEAPON}|{_GUN})"
+_DRUG = (
+    r"(?:meth|methamphetamine|crystal meth|crack cocaine|cocaine|heroin|fentanyl|lsd|mdma|ecstasy"
+    r"|drugs)"
+)
+_VICTIM = (
+    r"(?:someone|somebody|anyone|people|a person|person|him|her|them|neighbou?rs?|(?:my|our|the) "
+    r"(?:husband|wife|boss|coworker|colleague|neighbou?r|neighbou?rs|roommate|ex|mom|mum|mother|dad"
+    r"|father|brother|sister|teacher|classmates?|family|partner|boyfriend|girlfriend|kids?|child"
+    r"|children|baby))"
+)
+_INTENT = (
+    r"(?:how|help me|want to|going to|way to|ways to|plan to|trying to|without getting caught)"
+)
+ILLICIT_EN: tuple[Rule, ...] = (
+    rule(
+        "weapon",
+        rf"\b{_HARM_VERB}\b (?:\w+ ){{0,4}}{_WEAPON}\b|\b(?:recipe|instructions|steps|guide)"
+        rf" (?:for|to) (?:\w+ ){{0,2}}{_WEAPON}\b|\b(?:diy|homemade|home made) {_WEAPON}\b"
+        r"|\bexplosive device\b",
+    ),
+    rule(
+        "drug_synthesis",
+        rf"\b{_HARM_VERB}\b (?:\w+ ){{0,3}}{_DRUG}\b|\bsynthesis of {_DRUG}\b"
+        rf"|\brecipe for (?:\w+ )?{_DRUG}\b|\bcook crack\b",
+    ),
+    rule(
+        "harm_person",
+        rf"\b{_INTENT}\b (?:\w+ ){{0,8}}(?:poison|kill|murder|hurt|harm|injure|attack"
+        rf"|stab|strangle|drug|sedate) (?:\w+ )?{_VICTIM}\b",
+    ),
+    rule(
+        "never_wake",
+        r"\b(?:make|so|until) (?:someone|somebody|him|her|them|my \w+|he|she) (?:does not|doesnt|wont|will not"
+        r"|not|never|cant|can not) (?:wake up|breathe|wake)\b|\bstop (?:his|her|their) (?:breathing|heart)\b",
+    ),
+    rule(
+        "stealthy_break_in",
+        r"\b(?:break|smash|open|get into|force)\b.*\bwithout (?:making (?:any )?noise|being (?:seen|heard"
+        r"|caught|noticed)|anyone (?:noticing|knowing|seeing|hearing)|leaving (?:marks|a trace|traces))\b",
+    ),
+    rule(
+        "knock_out",
+        r"\b(?:knock|put) (?:someone|somebody|him|her|them|people|my \w+) out\b"
+        r"|\bmake (?:someone|somebody|him|her|them|my \w+) (?:pass out|unconscious|black out)\b",
+    ),
+    rule(
+        "drug_drink",
+        r"\b(?:slip|put|pour|mix|spike|drop)\b.*\binto (?:his|her|their|my \w+s?|someones"
+        r"|a girls|the) (?:\w+ )?(?:drink|coffee|food|tea|glass)\b|\bspike (?:his|her|their|a|my \w+s?)"
+        r" (?:\w+ )?drink\b|\broofie\b",
+    ),
+    rule(
+        "self_harm",
+        r"\b(?:kill myself|end my life|suicide|lethal dose|fatal dose)\b"
+        r"|\b(?:how many|how much)\b.*\b(?:would|will|to|could) (?:kill me|die|overdose)\b"
+        r"|\boverdose and die\b",
+    ),
+    rule(
+        "break_in",
+        rf"\b{_INTENT}\b (?:\w+ ){{0,4}}(?:break into|breaking into|hotwire|hot wire"
+        r"|shoplift|burgle|rob|steal)\b",
+    ),
+    rule(
+        "enter_without_key",
+        r"\b(?:get|break|sneak|let myself) (?:in|into)\b.*\b(?:without (?:a|the|their|her"
+        r"|his|any) key|without (?:them|him|her) knowing)\b",
+    ),
+    rule(
+        "lock_picking_other",
+        r"\bpick (?:this|the|a) lock\b.*\b(?:neighbou?rs?|someone|somebody"
+        r"|house|car|apartment|not mine)\b",
+    ),
+    rule(
+        "forgery",
+        r"\b(?:forge|forging|counterfeit|fake id|fake ids|fake passport)\b"
+        r"|\b(?:copy|clone|skim) (?:this|a|the|someones) (?:credit |debit |bank )?card\b",
+    ),
+    rule(
+        "disable_alarm",
+        r"\b(?:disable|bypass|cut) (?:\w+ ){0,2}(?:alarm|security camera|cameras)\b"
+        r".*\b(?:rob|steal|break|get in|sneak)\b",
+    ),
+)
+ILLICIT_JA: tuple[Rule, ...] = (
+    rule("weapon_ja", r"爆弾|爆発物|(?:銃|武器|拳銃)(?:の作り方|を作)|火炎瓶|毒ガス|サリン"),
+    rule("drug_ja", r"覚醒剤|覚せい剤|麻薬.*(?:作|手に入)|大麻.*(?:作|育て)"),
+    rule(
+        "harm_ja",
+        r"(?:人|相手|他人|夫|妻|誰か|彼|彼女|上司|隣人|子)を(?:殺|傷つけ|襲|眠らせ|気絶させ)|殺害|毒を(?:作|盛)"
+        r"|毒物を作",
+    ),
+    rule("self_harm_ja", r"自殺|死ぬには|死ねる"),
+    rule("break_in_ja", r"(?:他人|人|隣)の(?:家|部屋|車)に(?:入|侵入)|盗む|盗み方|万引き|偽造"),
+)
+# Harm topics that are refused only together with a request for instructions
+# (split between the image and the question).
+HARM_TOPIC = rule("harm_topic", rf"\b{_SERIOUS_WEAPON}\b|\b{_DRUG}\b|爆弾|覚醒剤|毒ガス")
+INSTRUCTION_REQUEST = rule(
+    "instruction_request",
+    r"\bhow (?:do|can|would|could|should) (?:i|we|you) (?:\w+ ){0,2}(?:make|build|cook|assemble|do|get)"
+    r"\b|\bhow to (?:make|build|cook|assemble)\b|\bfollow\b|\b(?:steps|instructions|recipe)\b"
+    r"|\bwhat (?:do|would) i need\b|\bwhere (?:do|can) i (?:buy|get)\b|作り方|作る方法|手順",
+)
