@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from conftest import LiveServer, register_and_log_in
+from live import LiveServer, register_and_log_in
 
 
 def test_register_then_log_in_and_read_me(live_server: LiveServer) -> None:
@@ -92,7 +92,7 @@ def test_only_admins_create_volunteers(live_server: LiveServer) -> None:
     assert created.json()["languages"] == ["en", "ja"]
 
 
-def _make_admin(live_server: LiveServer):  # noqa: ANN202
+def _make_admin(live_server: LiveServer):
     import asyncio
 
     from app.auth.passwords import PasswordService

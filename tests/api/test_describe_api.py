@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import time
 
-from conftest import Account, LiveServer
-from photos import CAPTCHA_PHOTO, LABEL_PHOTO, MEDICINE_PHOTO, files, huge_png, shared_photo, small_jpeg
+from live import Account, LiveServer
+from photos import (
+    CAPTCHA_PHOTO,
+    LABEL_PHOTO,
+    MEDICINE_PHOTO,
+    files,
+    huge_png,
+    shared_photo,
+    small_jpeg,
+)
 
 CONTRACT_FIELDS = {"text", "language", "text_read", "people", "quality", "safety", "backend"}
 

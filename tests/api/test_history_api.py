@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Account, LiveServer
+from live import Account, LiveServer
 from photos import LABEL_PHOTO, files, shared_photo, small_jpeg
 
 

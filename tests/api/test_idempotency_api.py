@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import Account, LiveServer
+from live import Account, LiveServer
 from photos import files, small_jpeg
 
 
-def post(account: Account, key: str, photo: bytes, question: str = "what colour is this?"):  # noqa: ANN201
+def post(account: Account, key: str, photo: bytes, question: str = "what colour is this?"):
     return account.client.post("/v1/descriptions", files=files(photo), data={"question": question},
                                headers={"Idempotency-Key": key})
 
@@ -47,7 +47,7 @@ def test_keys_are_per_account(user: Account, other_user: Account) -> None:
 def test_concurrent_duplicates_run_the_pipeline_once(user: Account, live_server: LiveServer) -> None:
     key, photo = str(uuid.uuid4()), small_jpeg((20, 20, 200))
 
-    def send(_: int):  # noqa: ANN202
+    def send(_: int):
         with live_server.client(user.access_token) as client:
             return client.post("/v1/descriptions", files=files(photo), data={"question": "what colour is this?"},
                                headers={"Idempotency-Key": key})

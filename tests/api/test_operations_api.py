@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import LiveServer
+from live import LiveServer
 
 
 def test_health_and_readiness(live_server: LiveServer) -> None:

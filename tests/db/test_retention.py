@@ -18,7 +18,7 @@ from app.describe.retention import PhotoStore, purge_expired
 from models.analyzers.faces import FaceDetector
 from support import require_photos_dir
 
-FACE_PHOTO = "VizWiz_test_00000006.jpg"
+FACE_PHOTO = "VizWiz_test_00000045.jpg"  # a painted portrait
 
 
 def face_image() -> np.ndarray:
