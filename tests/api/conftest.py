@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from dbutil import create_postgres_database, drop_postgres_database
-from live import Account, LiveServer, register_and_log_in, start_server, server_settings
+from live import Account, LiveServer, register_and_log_in, server_settings, start_server
 from support import postgres_url, redis_url, require_photos_dir
 
 

@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from dbutil import create_postgres_database, drop_postgres_database, sqlite_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 from support import postgres_url
 
 from app.db.engine import create_engine

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support import require_photos_dir
 
 from app.auth.passwords import PasswordService
 from app.auth.service import create_account
@@ -16,7 +17,6 @@ from app.db.engine import create_session_factory, transaction
 from app.db.migrate import upgrade_database
 from app.describe.retention import PhotoStore, purge_expired
 from models.analyzers.faces import FaceDetector
-from support import require_photos_dir
 
 FACE_PHOTO = "VizWiz_test_00000045.jpg"  # a painted portrait
 
