@@ -10,6 +10,8 @@ from safety.types import SafetyOutcome
 # Refusals after which the photo's content must not leak through other fields.
 HIDE_TEXT_ON_REFUSAL = frozenset({"captcha", "explicit", "illicit"})
 HIDE_PEOPLE_ON_REFUSAL = frozenset({"explicit"})
+# Classifier labels below this probability are noise, not findings; they stay out of `objects`.
+MIN_OBJECT_PROBABILITY = 0.15
 
 
 def build_result(
@@ -57,6 +59,7 @@ def build_result(
         else [
             {"label": label.label, "probability": round(label.probability, 3)}
             for label in analysis.scene
+            if label.probability >= MIN_OBJECT_PROBABILITY
         ],
         "safety": {
             "refusal": {"reason": outcome.refusal.reason, "message": outcome.refusal.message}
