@@ -1,22 +1,48 @@
-"""Runs the grounded analyzers on one photo, concurrently and off the event loop."""
+"""Runs the grounded analyzers on one photo, concurrently and off the event loop.
+
+Step 1 runs the independent analyzers (quality pixels, OCR, faces, colours,
+scene, explicit score) concurrently in the executor. Step 2 combines OCR and
+faces with the pixel report (text turned or cut off, an empty frame that holds
+text after all) and phrases the guidance in the requested language.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, cast
 
 from models.analyzers.base import RGBImage
+from models.analyzers.colours import ColourAnalyzer
 from models.analyzers.faces import FaceDetector
-from models.analyzers.ocr import OcrReader
-from models.analyzers.quality import QualityAnalyzer
-from models.types import ImageAnalysis, QualityReport
+from models.analyzers.ocr import OcrReader, OcrReading
+from models.analyzers.quality import QualityAnalyzer, finalize_quality
+from models.types import ImageAnalysis, QualityReport, SceneLabel
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SceneLabeler(Protocol):
+    """What the suite needs from `models.analyzers.scene.SceneClassifier`."""
+
+    def analyze(self, image: RGBImage) -> tuple[SceneLabel, ...]:
+        """Return the most probable scene/object labels."""
+        ...
+
+
+class ExplicitScorer(Protocol):
+    """What the suite needs from `models.analyzers.explicit.ExplicitContentScorer`."""
+
+    def analyze(self, image: RGBImage) -> float:
+        """Return the probability that the photo is sexually explicit."""
+        ...
 
 
 @dataclass
@@ -26,19 +52,63 @@ class AnalysisSuite:
     quality: QualityAnalyzer
     ocr: OcrReader
     faces: FaceDetector
+    colours: ColourAnalyzer
+    scene: SceneLabeler | None = None
+    explicit: ExplicitScorer | None = None
 
     @classmethod
-    def create(cls) -> AnalysisSuite:
-        """Load every analyzer's model; raises if a bundled model is missing."""
-        return cls(quality=QualityAnalyzer(), ocr=OcrReader(), faces=FaceDetector())
+    def create(
+        cls,
+        *,
+        cache_dir: Path | None = None,
+        enable_scene: bool = True,
+        enable_explicit: bool = True,
+        ocr_threads: int = 2,
+    ) -> AnalysisSuite:
+        """Load every analyzer's model; raises RuntimeError if an enabled one
+        cannot be loaded (a bundled model or an analyzer module is missing)."""
+        scene: SceneLabeler | None = None
+        explicit: ExplicitScorer | None = None
+        if enable_scene:
+            factory = _load_class("models.analyzers.scene", "SceneClassifier", "enable_scene")
+            scene = cast(
+                SceneLabeler,
+                _build("scene classifier", lambda: factory.create(cache_dir=cache_dir)),
+            )
+        if enable_explicit:
+            scorer = _load_class(
+                "models.analyzers.explicit", "ExplicitContentScorer", "enable_explicit"
+            )
+            explicit = cast(ExplicitScorer, _build("explicit-content scorer", scorer))
+        return cls(
+            quality=QualityAnalyzer(),
+            ocr=OcrReader(threads=ocr_threads),
+            faces=FaceDetector(),
+            colours=ColourAnalyzer(),
+            scene=scene,
+            explicit=explicit,
+        )
 
     def model_names(self) -> tuple[str, ...]:
         """Names of the analyzer models, for the `backend` field."""
-        return ("opencv-quality", "rapidocr-pp-ocr", "opencv-haar-face")
+        names = [
+            "opencv-quality",
+            "rapidocr-pp-ocrv6-small",
+            "opencv-haar-face",
+            "colour-kmeans-lab",
+        ]
+        if self.scene is not None:
+            names.append(str(getattr(self.scene, "model_name", "scene-classifier")))
+        if self.explicit is not None:
+            names.append(str(getattr(self.explicit, "model_name", "explicit-content-scorer")))
+        return tuple(names)
 
-    async def analyze(self, image: RGBImage, *, executor: Executor | None = None) -> ImageAnalysis:
-        """Run all analyzers concurrently in `executor`; a failing analyzer is
-        recorded in `failed_analyzers` and contributes an empty result."""
+    async def analyze(
+        self, image: RGBImage, *, executor: Executor | None = None, language: str = "en"
+    ) -> ImageAnalysis:
+        """Run all analyzers concurrently in `executor`, then combine OCR and faces
+        with the pixel quality report. A failing analyzer is recorded in
+        `failed_analyzers` and contributes an empty result."""
         loop = asyncio.get_running_loop()
         timings: dict[str, float] = {}
 
@@ -52,11 +122,16 @@ class AnalysisSuite:
 
             return run
 
-        jobs = {
+        jobs: dict[str, Callable[[], Any]] = {
+            "ocr": timed("ocr", self.ocr.read),
             "quality": timed("quality", self.quality.analyze),
-            "ocr": timed("ocr", self.ocr.analyze),
             "faces": timed("faces", self.faces.analyze),
+            "colours": timed("colours", self.colours.analyze),
         }
+        if self.scene is not None:
+            jobs["scene"] = timed("scene", self.scene.analyze)
+        if self.explicit is not None:
+            jobs["explicit"] = timed("explicit", self.explicit.analyze)
         results = await asyncio.gather(
             *(loop.run_in_executor(executor, job) for job in jobs.values()), return_exceptions=True
         )
@@ -64,17 +139,60 @@ class AnalysisSuite:
         failed: list[str] = []
         for name, result in zip(jobs, results, strict=True):
             if isinstance(result, BaseException):
-                logger.warning("analyzer failed", extra={"analyzer": name, "error_type": type(result).__name__})
+                # Only the analyzer and the exception type: never image content or text read.
+                logger.warning(
+                    "analyzer failed", extra={"analyzer": name, "error_type": type(result).__name__}
+                )
                 failed.append(name)
                 continue
             outcome[name] = result
-        height, width = image.shape[:2]
+        height, width = (int(side) for side in image.shape[:2])
+        reading: OcrReading = outcome.get("ocr", OcrReading(lines=()))
+        faces = outcome.get("faces", ())
+        quality: QualityReport = outcome.get("quality", QualityReport())
+        if "quality" in outcome:
+            quality = finalize_quality(
+                quality,
+                lines=reading.lines,
+                rotation_degrees=reading.rotation_degrees,
+                rotation_agreement=reading.rotation_confidence,
+                faces=faces,
+                width=width,
+                height=height,
+                language=language,
+                thresholds=self.quality.thresholds,
+            )
+        explicit = outcome.get("explicit")
         return ImageAnalysis(
-            width=int(width),
-            height=int(height),
-            quality=outcome.get("quality", QualityReport()),
-            text_lines=outcome.get("ocr", ()),
-            faces=outcome.get("faces", ()),
+            width=width,
+            height=height,
+            quality=quality,
+            text_lines=reading.lines,
+            faces=faces,
+            colours=outcome.get("colours", ()),
+            scene=outcome.get("scene", ()),
+            explicit_score=None if explicit is None else float(explicit),
             failed_analyzers=tuple(failed),
             timings_ms=timings,
         )
+
+
+def _load_class(module_name: str, class_name: str, flag: str) -> Any:
+    """Import an optional analyzer class lazily, with a message saying how to opt out."""
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, class_name)
+    except (ImportError, AttributeError) as exc:
+        raise RuntimeError(
+            f"{module_name}.{class_name} could not be loaded ({type(exc).__name__}: {exc}); "
+            f"install its dependencies or create the suite with {flag}=False"
+        ) from exc
+
+
+def _build(what: str, factory: Callable[[], T]) -> T:
+    try:
+        return factory()
+    except Exception as exc:
+        raise RuntimeError(
+            f"The {what} failed to load its model: {type(exc).__name__}: {exc}"
+        ) from exc

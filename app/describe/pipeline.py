@@ -60,19 +60,22 @@ class DescribePipeline:
     safety: SafetyPipeline
     executor: Executor
 
-    async def analyze_photo(self, *, photo: bytes) -> AnalyzedPhoto:
-        """Ingest (decode, orient, strip, downscale) and run the analyzers."""
+    async def analyze_photo(self, *, photo: bytes, language: str) -> AnalyzedPhoto:
+        """Ingest (decode, orient, strip, downscale) and run the analyzers
+        (photo guidance is written in `language`)."""
         with _timed("ingest"):
             decoded = await self.decoder.decode(photo)
         with _timed("analyze"):
-            analysis = await self.analysis.analyze(decoded.image, executor=self.executor)
+            analysis = await self.analysis.analyze(
+                decoded.image, executor=self.executor, language=language
+            )
         return AnalyzedPhoto(photo=decoded, analysis=analysis)
 
     async def describe_photo(
         self, *, photo: bytes, question: str | None, detail: Detail, language: str
     ) -> PipelineOutcome:
         """Decode and analyze a photo, then answer the question about it."""
-        analyzed = await self.analyze_photo(photo=photo)
+        analyzed = await self.analyze_photo(photo=photo, language=language)
         result = await self.answer(
             image=analyzed.photo.image,
             analysis=analyzed.analysis,
@@ -179,7 +182,9 @@ class DescribePipeline:
     ) -> tuple[QuestionVerdict, Refusal | None]:
         with _timed("policy"):
             verdict = self.safety.check_question(question, language=language)
-            return verdict, self.safety.check_image(analysis, language=language, question=question) or verdict.refusal
+            return verdict, self.safety.check_image(
+                analysis, language=language, question=question
+            ) or verdict.refusal
 
     async def _postprocess(
         self,

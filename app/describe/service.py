@@ -133,7 +133,7 @@ async def start_streamed_description(
     """Ingest and analyze now (so a bad photo still gets its 4xx status), then
     return the events of the answer: sentences as they are written, and a
     final `done` carrying the stored description."""
-    analyzed = await pipeline.analyze_photo(photo=photo)
+    analyzed = await pipeline.analyze_photo(photo=photo, language=language)
 
     async def events() -> AsyncIterator[StreamEvent]:
         async for event in pipeline.stream_answer(

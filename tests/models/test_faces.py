@@ -33,7 +33,7 @@ def test_portrait_face_is_found_in_the_centre(detector: FaceDetector, photos_dir
     assert 0 <= face.box.y and face.box.y + face.box.height <= height
 
 
-@pytest.mark.parametrize("number", [49, 48, 56, 14, 67, 62, 18, 53])
+@pytest.mark.parametrize("number", [49, 48, 56, 14, 67, 62, 18, 53, 29, 51, 60])
 def test_no_faces_on_labels_keyboards_and_carpets(
     detector: FaceDetector, photos_dir: Path, number: int
 ) -> None:

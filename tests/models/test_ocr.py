@@ -39,7 +39,8 @@ def render(lines: list[str], font: ImageFont.FreeTypeFont | ImageFont.ImageFont)
 
 # Words checked by looking at each photo (see bench/data/ocr_labels.json).
 LABELS = [
-    (4, ["Sealtest", "HALF", "CREAM"]),
+    (4, ["Sealtest", "HALF", "CREAM", "19:55"]),  # 19:55: the small date stamp on top
+    (14, ["12 AMP MOTOR", "WINDTUNNEL"]),  # a 242x324 photo: read after enlarging
     (20, ["Student Edition", "6/5"]),
     (46, ["KIRKLAND", "SLICED", "PEACHES"]),
     (49, ["Each passenger must have a valid ticket", "Ticket Vendor"]),

@@ -162,5 +162,11 @@ def test_cut_off_guidance_moves_towards_the_cut_edges() -> None:
     )
     both = guidance_for("cut_off", edges=("left", "right"))
     assert "left and right edges are cut off" in both and "to the" not in both
+    assert guidance_for("cut_off", edges=("bottom", "right")).endswith(
+        "move the phone back a little, down and to the right."
+    )
+    assert guidance_for("cut_off", language="ja", edges=("top", "right")) == (
+        "文字の上・右側が切れています。スマートフォンを少し離して、右上に動かしてください。"
+    )
     assert guidance_for("rotated", rotation_degrees=90).endswith("anticlockwise (to the left).")
     assert guidance_for("rotated", rotation_degrees=270).endswith("clockwise (to the right).")
