@@ -233,7 +233,6 @@ def safety_eval(
 ) -> None:
     """Run a labelled safety set; exit 1 when a target is missed."""
     from safety.evaluation import format_report, run_evaluation
-
     from safety.pipeline import SafetyPipeline
 
     report = run_evaluation(file, SafetyPipeline.create())

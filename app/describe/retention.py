@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from safety.face_blur import blur_faces
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import descriptions_repo
 from app.db.engine import transaction
 from app.ingest import encode_jpeg
 from models.analyzers.faces import FaceDetector
+from safety.face_blur import blur_faces
 
 logger = logging.getLogger(__name__)
 
