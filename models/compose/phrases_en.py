@@ -76,8 +76,11 @@ class EnglishPhrasebook:
         return f"Some text is hard to make out; it may say: {_sentence('; '.join(lines))}"
 
     def no_text(self) -> str:
-        """No text found."""
-        return "I could not find any readable text."
+        """No text found, and what to try: blind users often photograph the blank side."""
+        return (
+            "I could not find any readable text. If you expected some, the side facing the camera "
+            "may be blank: try turning the item over or around."
+        )
 
     def ocr_failed(self) -> str:
         """OCR failed."""

@@ -96,7 +96,7 @@ class JapanesePhrasebook:
 
     def no_text(self) -> str:
         """No text."""
-        return "読み取れる文字は見つかりませんでした。"
+        return "読み取れる文字は見つかりませんでした。文字があるはずなら、カメラに向いている面は無地かもしれません。裏返すか向きを変えてみてください。"
 
     def ocr_failed(self) -> str:
         """OCR failed."""
