@@ -36,15 +36,17 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 
 
-async def get_auth_context(
-    services: ServicesDep, session: SessionDep, token: TokenDep
-) -> AuthContext:
-    """The authenticated caller; 401 without a valid, unrevoked access token."""
+async def get_auth_context(services: ServicesDep, token: TokenDep) -> AuthContext:
+    """The authenticated caller; 401 without a valid, unrevoked access token.
+
+    Uses its own short session: a describe request must not hold a database
+    connection while its photo is analyzed (a second or more)."""
     if not token:
         raise NotAuthenticatedError()
-    return await auth_service.authenticate(
-        session=session, tokens=services.tokens, access_token=token
-    )
+    async with services.sessions() as session:
+        return await auth_service.authenticate(
+            session=session, tokens=services.tokens, access_token=token
+        )
 
 
 AuthDep = Annotated[AuthContext, Depends(get_auth_context)]

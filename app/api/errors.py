@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import SightlineError
@@ -61,6 +62,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 405:
             detail = "This method is not allowed here."
         return error_response(error.status_code, code, detail, getattr(error, "headers", None))
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _database_busy(_request: Request, _error: SQLAlchemyTimeoutError) -> JSONResponse:
+        logger.warning("database connection pool exhausted")
+        return error_response(503, "unavailable", "The service is busy. Please try again shortly.",
+                              {"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -144,3 +144,18 @@ def parse_sse(raw: str) -> list[tuple[str, dict]]:
         fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
         events.append((fields["event"], json.loads(fields["data"])))
     return events
+
+
+def test_more_concurrent_describes_than_database_connections_all_succeed(user: Account, live_server: LiveServer) -> None:
+    # The pool holds 15 connections; a request must not keep one while its photo is analyzed.
+    from concurrent.futures import ThreadPoolExecutor
+
+    photo = small_jpeg((90, 90, 200))
+
+    def send(_: int) -> int:
+        with live_server.client(user.access_token) as client:
+            return client.post("/v1/descriptions", files=files(photo)).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(send, range(20)))
+    assert statuses == [201] * 20
