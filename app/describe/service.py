@@ -31,6 +31,8 @@ from models.types import ConversationTurn, Detail, ImageAnalysis
 Rating = Literal["helpful", "wrong", "report"]
 IDEMPOTENCY_WAIT_S = 120.0
 IDEMPOTENCY_POLL_S = 0.1
+# A claim still without a description after this long belongs to a process that died.
+ABANDONED_CLAIM_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ async def _claim_or_replay(
                 record = await descriptions_repo.get_idempotency_record(
                     session, owner_id=owner_id, key=key
                 )
-                if record is not None and record.expires_at <= now:
+                if record is not None and _is_expired_or_abandoned(record, now):
                     await descriptions_repo.delete_idempotency_record(session, record_id=record.id)
                     record = None
                 if record is None:
@@ -253,6 +255,12 @@ async def _claim_or_replay(
                 "The same request is still being processed. Please try again shortly."
             )
         await asyncio.sleep(IDEMPOTENCY_POLL_S)
+
+
+def _is_expired_or_abandoned(record: IdempotencyRecord, now: datetime) -> bool:
+    """An expired key, or a claim whose request never finished, may be claimed again."""
+    abandoned = record.description_id is None and record.created_at <= now - ABANDONED_CLAIM_AFTER
+    return record.expires_at <= now or abandoned
 
 
 async def get_description_or_raise(

@@ -63,3 +63,31 @@ def test_a_failed_request_releases_its_key(user: Account) -> None:
     key = str(uuid.uuid4())
     assert post(user, key, b"\xff\xd8\xffnot a jpeg").status_code == 422
     assert post(user, key, small_jpeg()).status_code == 201
+
+
+def test_a_claim_abandoned_by_a_dead_process_can_be_retried(user: Account, live_server: LiveServer) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from app.db import accounts_repo, descriptions_repo
+    from app.db.engine import create_engine, create_session_factory, transaction
+    from app.describe.service import request_fingerprint
+
+    key, photo = str(uuid.uuid4()), small_jpeg((1, 2, 3))
+
+    async def leave_a_stale_claim() -> None:
+        engine = create_engine(live_server.settings.resolved_database_url)
+        async with transaction(create_session_factory(engine)) as session:
+            account = await accounts_repo.get_account_by_email(session, email=user.email)
+            assert account is not None
+            record = await descriptions_repo.add_idempotency_record(
+                session, owner_id=account.id, key=key,
+                request_hash=request_fingerprint(photo=photo, question="what colour is this?", detail="standard", language="en"),
+                expires_at=datetime.now(UTC) + timedelta(hours=24),
+            )
+            record.created_at = datetime.now(UTC) - timedelta(minutes=10)
+        await engine.dispose()
+
+    asyncio.run(leave_a_stale_claim())
+    response = post(user, key, photo)
+    assert response.status_code == 201
