@@ -29,3 +29,23 @@ def postgres_url() -> str | None:
 def redis_url() -> str | None:
     """URL of the test Redis server, when configured (CI always sets it)."""
     return os.environ.get("SIGHTLINE_TEST_REDIS_URL") or None
+
+
+def require_service_url(url: str | None, variable: str, service: str) -> str:
+    """The URL of a test service; fails in CI when it is not configured, skips elsewhere
+    (the README's test command runs on machines without PostgreSQL or Redis)."""
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{variable} must be set in CI", pytrace=False)
+        pytest.skip(f"{service} not configured (set {variable})")
+    return url
+
+
+def require_postgres_url() -> str:
+    """The test PostgreSQL URL, or fail (CI) / skip (elsewhere)."""
+    return require_service_url(postgres_url(), "SIGHTLINE_TEST_POSTGRES_URL", "PostgreSQL")
+
+
+def require_redis_url() -> str:
+    """The test Redis URL, or fail (CI) / skip (elsewhere)."""
+    return require_service_url(redis_url(), "SIGHTLINE_TEST_REDIS_URL", "Redis")

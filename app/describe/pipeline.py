@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -247,17 +246,7 @@ class DescribePipeline:
         )
 
 
-class _timed:
+
+def _timed(stage: str) -> Any:
     """Observe a pipeline stage's duration in the Prometheus histogram."""
-
-    def __init__(self, stage: str) -> None:
-        self._stage = stage
-        self._started = 0.0
-
-    def __enter__(self) -> None:
-        self._started = time.perf_counter()
-
-    def __exit__(self, *_: object) -> None:
-        PIPELINE_STAGE_SECONDS.labels(stage=self._stage).observe(
-            time.perf_counter() - self._started
-        )
+    return PIPELINE_STAGE_SECONDS.labels(stage=stage).time()

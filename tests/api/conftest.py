@@ -4,13 +4,12 @@ configured, always in CI) and fresh accounts on it."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 
 import pytest
 from dbutil import create_postgres_database, drop_postgres_database
 from live import Account, LiveServer, register_and_log_in, server_settings, start_server
-from support import postgres_url, redis_url, require_photos_dir
+from support import redis_url, require_photos_dir, require_postgres_url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -23,11 +22,7 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         yield server
         server.stop()
         return
-    base = postgres_url()
-    if base is None:
-        if os.environ.get("CI"):
-            pytest.fail("SIGHTLINE_TEST_POSTGRES_URL must be set in CI", pytrace=False)
-        pytest.skip("PostgreSQL not configured (set SIGHTLINE_TEST_POSTGRES_URL)")
+    base = require_postgres_url()
     url = asyncio.run(create_postgres_database(base))
     server = start_server(server_settings(tmp_path, database_url=url, redis_url=redis_url()))
     yield server

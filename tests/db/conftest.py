@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from dbutil import create_postgres_database, drop_postgres_database, sqlite_url
 from sqlalchemy.ext.asyncio import AsyncEngine
-from support import postgres_url
+from support import require_postgres_url
 
 from app.db.engine import create_engine
 
@@ -22,11 +21,7 @@ async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield engine
         await engine.dispose()
         return
-    base = postgres_url()
-    if base is None:
-        if os.environ.get("CI"):
-            pytest.fail("SIGHTLINE_TEST_POSTGRES_URL must be set in CI", pytrace=False)
-        pytest.skip("PostgreSQL not configured (set SIGHTLINE_TEST_POSTGRES_URL)")
+    base = require_postgres_url()
     url = await create_postgres_database(base)
     engine = create_engine(url)
     yield engine

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-from support import redis_url
+from support import require_redis_url
 
 from app.errors import RateLimitedError
 from app.ratelimit import RateLimiter
 
 
-def require_redis() -> str:
-    url = redis_url()
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("SIGHTLINE_TEST_REDIS_URL must be set in CI", pytrace=False)
-        pytest.skip("Redis not configured (set SIGHTLINE_TEST_REDIS_URL)")
-    return url
-
-
 async def test_two_processes_share_one_login_limit() -> None:
-    url = require_redis()
+    url = require_redis_url()
     first = RateLimiter.create(redis_url=url, limits={"login": "3/minute"})
     second = RateLimiter.create(redis_url=url, limits={"login": "3/minute"})
     assert await first.check_storage()
