@@ -1,9 +1,13 @@
 """The image policy: explicit photos, CAPTCHAs and harmful instructions read in the photo.
 
 * Explicit: refused when `explicit_score` (open_nsfw probability, 0..1) is at
-  least `EXPLICIT_THRESHOLD` = 0.8. open_nsfw scores swimwear, babies in the
-  bath and medical photos in the 0.3-0.7 band; refusing those would be
-  over-refusal, while explicit photos score above 0.9. A missing score (the
+  least `EXPLICIT_THRESHOLD` = 0.9 and the photo is sharp and unobstructed.
+  open_nsfw scores swimwear, babies in the bath and medical photos in the
+  0.3-0.7 band, and skin-coloured blurs far higher: on the 70 shared photos by
+  blind users a finger over a blurred lens scored 0.91, a photo card 0.86 and
+  a wooden spoon 0.84, while explicit photos score above 0.9. Refusing a blind
+  user's blurred photo as "explicit" is worse than useless, so a blurry or
+  obstructed photo gets its photo guidance instead. A missing score (the
   analyzer failed) does not refuse: the text checks still run and the user
   loses nothing they did not have before.
 * Text read in the photo is moderated like a question: harmful instructions
@@ -30,7 +34,9 @@ from safety.rules.moderation import (
 )
 from safety.types import Refusal
 
-EXPLICIT_THRESHOLD = 0.8
+EXPLICIT_THRESHOLD = 0.9
+# open_nsfw's false positives on smooth skin-coloured blur (see the docstring).
+_UNRELIABLE_FOR_EXPLICIT = frozenset({"blurry", "obstructed"})
 
 _IMAGE_ILLICIT_EN = tuple(r for r in ILLICIT_EN if r.name != "self_harm")
 _IMAGE_ILLICIT_JA = tuple(r for r in ILLICIT_JA if r.name != "self_harm_ja")
@@ -53,9 +59,15 @@ def _question_asks_for_instructions(question: str | None) -> bool:
     )
 
 
+def _looks_explicit(analysis: ImageAnalysis) -> bool:
+    if analysis.explicit_score is None or analysis.explicit_score < EXPLICIT_THRESHOLD:
+        return False
+    return not any(issue.kind in _UNRELIABLE_FOR_EXPLICIT for issue in analysis.quality.issues)
+
+
 def find_image_refusal(analysis: ImageAnalysis, *, question: str | None) -> MessageKey | None:
     """Return the refusal message key for this image, or None when it may be described."""
-    if analysis.explicit_score is not None and analysis.explicit_score >= EXPLICIT_THRESHOLD:
+    if _looks_explicit(analysis):
         return "explicit"
     if not analysis.text_lines:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.types import ImageAnalysis, TextLine
+from models.types import ImageAnalysis, QualityIssue, QualityIssueKind, QualityReport, TextLine
 from safety.image_policy import EXPLICIT_THRESHOLD
 from safety.pipeline import SafetyPipeline
 
@@ -20,7 +20,7 @@ def analysis(*lines: str, explicit: float | None = None) -> ImageAnalysis:
 
 @pytest.mark.parametrize(
     ("score", "refused"),
-    [(0.97, True), (EXPLICIT_THRESHOLD, True), (0.79, False), (0.3, False), (None, False)],
+    [(0.97, True), (EXPLICIT_THRESHOLD, True), (0.86, False), (0.3, False), (None, False)],
 )
 def test_explicit_threshold(
     rules_pipeline: SafetyPipeline, score: float | None, refused: bool
@@ -82,3 +82,19 @@ def test_warnings_and_news_are_described(
     rules_pipeline: SafetyPipeline, lines: tuple[str, ...]
 ) -> None:
     assert rules_pipeline.check_image(analysis(*lines), language="en", question="read this") is None
+
+
+@pytest.mark.parametrize("kind", ["blurry", "obstructed"])
+def test_a_blurred_or_obstructed_photo_is_not_refused_as_explicit(
+    rules_pipeline: SafetyPipeline, kind: QualityIssueKind
+) -> None:
+    # open_nsfw scored a finger over a blurred lens (shared photo 10) at 0.91.
+    blurred = ImageAnalysis(
+        width=10,
+        height=10,
+        explicit_score=0.93,
+        quality=QualityReport(
+            issues=(QualityIssue(kind=kind, score=0.9, guidance="Hold steady."),)
+        ),
+    )
+    assert rules_pipeline.check_image(blurred, language="en") is None
