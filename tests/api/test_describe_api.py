@@ -159,3 +159,32 @@ def test_more_concurrent_describes_than_database_connections_all_succeed(user: A
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(send, range(20)))
     assert statuses == [201] * 20
+
+
+def test_heic_photo_with_gps_is_described_and_the_retained_copy_has_no_metadata(
+    user: Account, live_server: LiveServer
+) -> None:
+    import io
+    from pathlib import Path
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)})
+    source = Image.new("RGB", (160, 120), (30, 120, 200))
+    buffer = io.BytesIO()
+    source.save(buffer, format="HEIF", exif=exif.tobytes())
+    response = user.client.post("/v1/descriptions", files=files(buffer.getvalue(), "photo.heic", "image/heic"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    if live_server.settings.retain_photos_hours is None:
+        assert body["photo_retained_until"] is None
+        return
+    assert body["photo_retained_until"]
+    retained = Path(live_server.settings.photos_dir) / f"{body['id']}.jpg"
+    with Image.open(retained) as copy:
+        assert copy.size == (120, 160)  # the EXIF orientation was applied
+        assert not copy.getexif() and "exif" not in copy.info
