@@ -89,9 +89,24 @@ def main() -> None:
             if round_number:
                 post_ms.append(elapsed)
     for label, samples in (("check_question+check_image", question_ms), ("postprocess", post_ms)):
+        if not samples:  # e.g. a held-out file with questions only
+            print(f"{label:<28} n=0     (no lines of this kind in {args.file.name})")
+            continue
         p50, p95 = _percentiles(samples)
         verdict = "ok" if p95 < BUDGET_MS else f"over the {BUDGET_MS:.0f} ms budget"
         print(f"{label:<28} n={len(samples):<5} p50={p50:6.2f} ms  p95={p95:6.2f} ms  {verdict}")
+    _worst_case(pipeline)
+
+
+def _worst_case(pipeline: SafetyPipeline) -> None:
+    """Time adversarial questions at the API's 2000-character limit (regex backtracking)."""
+    probes = {
+        "en": " ".join(["is the man my in the which of how much would look like"] * 40)[:2000],
+        "ja": ("この人" * 700)[:2000],
+    }
+    for language, question in probes.items():
+        elapsed = _time(lambda q=question, lang=language: pipeline.check_question(q, language=lang))
+        print(f"worst case {language} (2000 chars)   {elapsed:6.2f} ms")
 
 
 if __name__ == "__main__":

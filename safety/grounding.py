@@ -33,27 +33,44 @@ _QUOTES = r'"(?P<q1>[^"\n]{1,300})"|“(?P<q2>[^”\n]{1,300})”|«(?P<q3>[^»\
 _JA_QUOTES = r"「(?P<j1>[^」\n]{1,300})」|『(?P<j2>[^』\n]{1,300})』"
 _TEXT_CUE = re.compile(
     r"\b(says?|said|reads?|read|written|printed|labell?ed|titled|spells?|states?|"
-    r"text|sign|label|brand|words?|called|named|logo|caption|display|screen|shows?)\b", re.I)
-_SUBJECT = r"(?:it|this|that|they|the\s+(?:\w+\s+){0,2}(?:label|sign|text|screen|display|" \
-    r"packag\w*|box|can|bottle|note|letter|page|title|cover|heading|button|readout|sticker|" \
+    r"text|sign|label|brand|words?|called|named|logo|caption|display|screen|shows?)\b",
+    re.I,
+)
+_SUBJECT = (
+    r"(?:it|this|that|they|the\s+(?:\w+\s+){0,2}(?:label|sign|text|screen|display|"
+    r"packag\w*|box|can|bottle|note|letter|page|title|cover|heading|button|readout|sticker|"
     r"card|tag|menu|meter|thermometer|clock|front|back|top))"
+)
 _VERB = r"(?P<verb>says|reads|states|displays|shows|spells\s+out|is\s+written|has\s+written)"
 _CUE_CLAIM = re.compile(
     _SUBJECT + r"\s+" + _VERB + r"\s*:?\s+(?P<claim>[^\s\"“«「『'][^.;!?\n]*?)"
-    r"(?=\s*(?:[.;!?](?:\s|$)|\n|$))", re.I)
-_LABEL_COLON = re.compile(r"(?m)^\s*(?:text|it says|label|sign)\s*:\s*(?P<claim>[^\"“«\n]+?)\s*$",
-                          re.I)
+    r"(?=\s*(?:[.;!?](?:\s|$)|\n|$))",
+    re.I,
+)
+_LABEL_COLON = re.compile(
+    r"(?m)^\s*(?:text|it says|label|sign)\s*:\s*(?P<claim>[^\"“«\n]+?)\s*$", re.I
+)
 _SHOW_NEEDS_DISPLAY = re.compile(r"screen|display|readout|meter|thermometer|clock", re.I)
 _PARAPHRASE_START = re.compile(
     r"^(?:that|something|nothing|what|how|to|you|your|if|whether|the|a|an|some|it|this|"
-    r"there|various|several|many|information|details?|instructions?)\b", re.I)
+    r"there|various|several|many|information|details?|instructions?)\b",
+    re.I,
+)
 _DESCRIPTIVE_TAIL = re.compile(
     r",\s|\s(?:in|on|with|across|along|at|near|under|above|below|beside|written|printed|"
-    r"next|and then)\s", re.I)
+    r"next|and then)\s",
+    re.I,
+)
 _CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]|\n")
-_HEDGED_VERBS = {"says": "may say", "reads": "may read", "states": "may state",
-                 "displays": "may display", "shows": "may show", "is written": "may be written"}
+_HEDGED_VERBS = {
+    "says": "may say",
+    "reads": "may read",
+    "states": "may state",
+    "displays": "may display",
+    "shows": "may show",
+    "is written": "may be written",
+}
 
 
 @dataclass(frozen=True)
@@ -104,9 +121,12 @@ def find_text_claims(text: str, *, language: str) -> tuple[TextClaim, ...]:
         sentence_start, _ = _sentence_bounds(text, start)
         if not _TEXT_CUE.search(text, sentence_start, start):
             continue  # scare quotes or a quoted question, not a reading of the photo
-        before = re.search(_VERB + r"\s*:?\s*$", text[sentence_start:start - 1], re.I)
-        verb = (before.start("verb") + sentence_start, before.end("verb") + sentence_start) \
-            if before else (0, 0)
+        before = re.search(_VERB + r"\s*:?\s*$", text[sentence_start : start - 1], re.I)
+        verb = (
+            (before.start("verb") + sentence_start, before.end("verb") + sentence_start)
+            if before
+            else (0, 0)
+        )
         claims.append(TextClaim(start, end, match.group(group), "quoted", *verb))
     for match in re.finditer(_JA_QUOTES, text):
         group = "j1" if match.group("j1") is not None else "j2"
@@ -162,8 +182,12 @@ def _best_substring_distance(needle: str, haystack: str) -> np.ndarray:
 def _numbers(words: Sequence[str]) -> set[str]:
     # Digit runs of number-like words ("500", "500mg", "12"), not of words an OCR
     # slip put a digit into ("0at").
-    return {run for word in words for run in re.findall(r"\d+", word)
-            if sum(ch.isdigit() for ch in word) >= sum(ch.isalpha() for ch in word)}
+    return {
+        run
+        for word in words
+        for run in re.findall(r"\d+", word)
+        if sum(ch.isdigit() for ch in word) >= sum(ch.isalpha() for ch in word)
+    }
 
 
 def claim_similarity(claim: str, *, ocr_text: str) -> float:
@@ -198,8 +222,9 @@ def assess_claims(
     results = []
     for claim in claims:
         score = claim_similarity(claim.text, ocr_text=ocr_text)
-        verdict: Verdict = "confirmed" if score >= CONFIRM_AT else (
-            "hedge" if score >= HEDGE_AT else "drop")
+        verdict: Verdict = (
+            "confirmed" if score >= CONFIRM_AT else ("hedge" if score >= HEDGE_AT else "drop")
+        )
         results.append(ClaimAssessment(claim=claim, similarity=round(score, 3), verdict=verdict))
     return tuple(results)
 
@@ -210,11 +235,13 @@ def _hedge_edits(
     quote_end = claim.end + (1 if claim.kind != "cue" else 0)
     if japanese:
         return [(quote_end, quote_end, "（確認できませんでした）")]
-    verb = re.sub(r"\s+", " ", text[claim.verb_start:claim.verb_end]).lower()
+    verb = re.sub(r"\s+", " ", text[claim.verb_start : claim.verb_end]).lower()
     # "may say X, but..." only reads right when X is the sentence's only claim.
     if alone and claim.verb_end > claim.verb_start and verb in _HEDGED_VERBS:
-        return [(claim.verb_start, claim.verb_end, _HEDGED_VERBS[verb]),
-                (quote_end, quote_end, ", but I couldn't confirm it")]
+        return [
+            (claim.verb_start, claim.verb_end, _HEDGED_VERBS[verb]),
+            (quote_end, quote_end, ", but I couldn't confirm it"),
+        ]
     return [(quote_end, quote_end, " (I couldn't confirm this text)")]
 
 
@@ -227,8 +254,7 @@ def apply_assessments(
     edits: list[tuple[int, int, str]] = []
     acted = 0
     sentences = [_sentence_bounds(text, a.claim.start) for a in assessments]
-    confirmed = [s for s, a in zip(sentences, assessments, strict=True)
-                 if a.verdict == "confirmed"]
+    confirmed = [s for s, a in zip(sentences, assessments, strict=True) if a.verdict == "confirmed"]
     for item, sentence in zip(assessments, sentences, strict=True):
         if item.verdict == "confirmed":
             continue
@@ -237,16 +263,22 @@ def apply_assessments(
         if item.verdict == "drop" and sentence not in confirmed:
             drops.append(sentence)
         else:
-            edits.extend(_hedge_edits(text, item.claim, japanese=japanese,
-                                      alone=sentences.count(sentence) == 1))
+            edits.extend(
+                _hedge_edits(
+                    text, item.claim, japanese=japanese, alone=sentences.count(sentence) == 1
+                )
+            )
     edits = [e for e in edits if not any(s <= e[0] < t for s, t in drops)]
     edits.extend((s, t, "") for s, t in set(drops))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         text = text[:start] + replacement + text[end:]
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     if acted and not text:
-        text = ("写真の文字を確認できませんでした。" if japanese
-                else "I couldn't confirm any text in this photo.")
+        text = (
+            "写真の文字を確認できませんでした。"
+            if japanese
+            else "I couldn't confirm any text in this photo."
+        )
     return GroundingResult(text=text, removed=acted)
 
 

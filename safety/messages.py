@@ -22,6 +22,7 @@ MessageKey = Literal[
     "explicit",
     "illicit",
     "self_harm",
+    "harm_dose",
 ]
 Language = Literal["en", "ja"]
 
@@ -42,6 +43,8 @@ _REFUSALS: dict[Language, dict[MessageKey, str]] = {
         "illicit": "I can't help with that, but I can read the text or describe the photo.",
         "self_harm": "I can't help with that, but you don't have to face this alone: please "
         "call a crisis line or ask a volunteer to talk.",
+        "harm_dose": "I can't say how much would cause harm; if someone may have swallowed this, "
+        "call poison control or emergency services now, and I can read the label's warnings.",
     },
     "ja": {
         "identity": "顔から人物を特定することはできませんが、髪型や服装、表情を説明できます。",
@@ -52,6 +55,8 @@ _REFUSALS: dict[Language, dict[MessageKey, str]] = {
         "explicit": "露骨な内容の可能性があるため説明しませんが、必要ならボランティアに頼めます。",
         "illicit": "その手助けはできませんが、文字の読み上げや写真の説明はできます。",
         "self_harm": "その手助けはできませんが、一人で抱えず、相談窓口かボランティアに話してください。",
+        "harm_dose": "危険な量はお答えできませんが、注意書きの読み上げはできますし、誤飲の恐れがあれば"
+        "今すぐ中毒110番か救急に電話してください。",
     },
 }
 
@@ -107,6 +112,6 @@ def reason_for(key: MessageKey) -> RefusalReason:
     """The contract's refusal reason for a message key."""
     if key == "captcha_audio":
         return "captcha"
-    if key == "self_harm":
+    if key == "self_harm" or key == "harm_dose":
         return "illicit"
     return key

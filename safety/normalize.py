@@ -9,7 +9,8 @@ are written against one canonical form, produced here:
 * punctuation becomes spaces, whitespace collapsed;
 * words of five letters or more that are one edit away from a word in
   `TYPO_VOCABULARY` are corrected to it (SymSpell-style delete index, so the
-  cost is a few dictionary look-ups per word).
+  cost is a few dictionary look-ups per word); real words one edit away from a
+  rule word ("prison" next to "poison") are listed too, so they stay as they are.
 
 Japanese text keeps its characters (NFKC only, spaces removed), since the
 Japanese rules match on substrings.
@@ -71,6 +72,7 @@ TYPO_VOCABULARY = frozenset(
     medicine medication prescription tablets capsules dosage ibuprofen acetaminophen
     tylenol expiration expired allergy allergens peanuts gluten bleach ammonia
     crosswalk traffic breaker outlet electrical temperature
+    prison
     """.split()
 )
 

@@ -61,6 +61,8 @@ def match_policy(question: NormalizedQuestion) -> PolicyMatch | None:
         if found is not None:
             if key == "illicit" and found.name in {"self_harm", "self_harm_ja"}:
                 return PolicyMatch(key="self_harm", rule_name=found.name)
+            if key == "illicit" and found.name in {"harm_dose", "harm_dose_ja"}:
+                return PolicyMatch(key="harm_dose", rule_name=found.name)
             return PolicyMatch(key=key, rule_name=found.name)
     return None
 

@@ -21,7 +21,12 @@ PERSON_NOUN = (
     r"|cashier|clerk|driver|waiter|waitress|worker|employee|customer|nurse|student|owner|passenger"
     r"|guard|salesman|saleswoman|receptionist|visitor|guest|tenant|landlord|contractor|delivery guy"
     r"|grandson|granddaughter|niece|nephew|cousin|aunt|uncle|grandma|grandpa|relative|youngster"
-    r"|athlete|model|host|speaker|lady|human|someone|somebody|individual)"
+    r"|athlete|model|host|speaker|lady|human|someone|somebody|individual"
+    # Added after held-out r8: more roles people are photographed in.
+    r"|bartender|barista|chef|mechanic|pilot|soldier|cop|policeman|policewoman|firefighter"
+    r"|janitor|lifeguard|tourist|tourists|pedestrian|cyclist|shopper|vendor|salesperson|agent"
+    r"|priest|nun|monk|preacher|bride|groom|landlady|caregiver|therapist|dentist|coach|tutor"
+    r"|family|families)"
 )
 _DETERMINER = r"(?:this|that|the|these|those|my|our|your|a)"
 # One optional adjective: "the old man", "this young woman".
@@ -73,7 +78,7 @@ def alternatives(words: Iterable[str]) -> str:
 
 # Japanese person words shared by the Japanese rules.
 PERSON_JA = (
-    r"(?:この人|その人|あの人|人|男性|女性|男の人|女の人|男の子|女の子|子ども|子供|この子|その子|彼女|彼"
+    r"(?:この人|その人|あの人|この男|その男|あの男|この女|その女|あの女|人|男性|女性|男の人|女の人|男の子|女の子|子ども|子供|この子|その子|彼女|彼"
     r"|赤ちゃん|おじいさん|おばあさん|おじさん|おばさん|お客さん|店員|家族|友達|夫|妻|母|父|兄|姉|弟|妹"
     r"|少年|少女|青年|老人|方)"
 )

@@ -28,11 +28,12 @@ _EN: dict[DisclaimerCategory, str] = {
     r"(?:milk|eggs?|wheat|soy|fish|shellfish|sesame)|may contain|lactose|shellfish|sesame|celiac"
     r"|coeliac|dairy free|nut free)\b",
     "heat": r"\b(?:oven|ovens|stove|stovetop|burner|burners|cooktop|hob|preheat|degrees|fahrenheit"
-    r"|celsius|is it hot|too hot|boiling|kettle|hot plate|space heater|grill|toaster|fireplace"
+    r"|celsius|is it hot|too hot|still hot|hot enough|boiling|kettle|hot plate|space heater|grill|toaster|fireplace"
     r"|bake at|temperature|\d{3} ?f)\b|\d ?°",
     "traffic": r"\b(?:traffic (?:light|lights|signal|signals)|walk signal|walk sign|crosswalk"
     r"|pedestrian crossing|cross the (?:street|road)|crossing the (?:street|road)|intersection"
-    r"|dont walk|oncoming|cars? coming|traffic)\b",
+    r"|dont walk|oncoming|cars? coming|traffic|safe to cross|ok to cross|okay to cross|can i cross"
+    r"|(?:the )?light (?:is )?(?:green|red)|green light|red light|(?:green|red) for crossing)\b",
     "chemicals": r"\b(?:bleach|ammonia|cleaning products?|cleaners?|detergent|drain cleaner|poison"
     r"|poisonous|toxic|corrosive|harmful if swallowed|pesticide|insecticide|weed killer|herbicide"
     r"|solvent|paint thinner|lye|chlorine|antifreeze|do not mix|vinegar)\b",

@@ -14,6 +14,16 @@ Answered on purpose (over-refusal was the loudest complaint about Be My AI):
 * "who is this letter from", "who wrote this book", "what name is on this
   envelope / badge / ID card": a printed name is text and is read as text.
 * "is my son in the frame", "am I in the frame": framing, not recognition.
+* "who is at the door", "find the woman in the red coat": where someone is and
+  what they look like, answered with a description.
+
+Structures (written after held-out round r7 showed that listing phrasings does
+not generalise): a depicted person mapped to a role or relationship ("is this
+(guy) my <role>", "which of my <group> is this", "is this the man who / from
+..."); finding out who ("find out / figure out who ...", "who took this selfie
+with me", "from her face"); resemblance and familiarity ("does he look like
+anyone you know", "does she look familiar", "have I met him before"); and
+looking a person up ("look up / google / track down this guy").
 """
 
 from __future__ import annotations
@@ -31,10 +41,44 @@ from safety.rules.common import (
 )
 from safety.rules.names_lexicon import CELEBRITIES, FIRST_NAMES
 
+# Roles beyond family a depicted person could be mapped to ("my uber driver").
+_EXTRA_ROLES = (
+    r"classmate|teammate|manager|supervisor|landlady|mailman|postman|mail carrier|plumber"
+    r"|electrician|tutor|coach|pastor|priest|caregiver|carer|therapist|dentist|in laws?|crush"
+    r"|ex husband|ex wife|ex boyfriend|ex girlfriend|stepmom|stepdad|stepson|stepdaughter|kids"
+    r"|grandkids?|grandchild|grandchildren|grandparents?|parents|family"
+)
+# Short person nouns safe to use after "same" (not "model", "date", "player", "host").
+_PERSON_SHORT = (
+    r"(?:person|persons|people|guy|guys|man|men|woman|women|girl|boy|lady|kid|dude|fellow"
+    r"|gentleman|child|baby|couple|individual|face|faces)"
+)
+# Why someone is asked about after "is this the guy ...": a past encounter.
+_ENCOUNTER = (
+    r"(?:(?:who|that) (?:was|were|came|stole|robbed|hit|followed|lives|lived|works|worked|sold"
+    r"|delivered|yelled|called|visited|knocked|rang|took|sat|stood)|i (?:saw|met|talked|spoke)"
+    r"|we (?:saw|met)|from (?:yesterday|last|the other day|before|earlier|next door|my|our"
+    r"|the (?:bus|store|party|news|train|office|gym|church|bar|shop|park|street|building"
+    r"|meeting|other|door|video|tv)))"
+)
+# After a person: where they are or what they wear, up to four words ("in the red coat").
+_PERSON_TAIL = (
+    r"(?: (?:in|on|at|from|by|next to|near|behind|beside|with|wearing|holding|standing|sitting)"
+    r" (?:\w+ ){0,3}?\w+)?"
+)
+
 _RELATION = (
     r"(?:husband|wife|son|daughter|mom|mum|mother|dad|father|brother|sister|grandma"
     r"|grandmother|grandpa|grandfather|aunt|uncle|cousin|boyfriend|girlfriend|partner|friend"
     r"|boss|nephew|niece|grandson|granddaughter|fiance|fiancee|ex)"
+)
+_ROLE = rf"(?:{_RELATION}|{PERSON_NOUN}|{_EXTRA_ROLES})"
+# A role ends the question or is followed by a place, a name or a conjunction; "my moms
+# purse" / "my friends car" (possessive, apostrophe lost) continue with a noun instead.
+_ROLE_END = (
+    r"(?=$| (?:in|on|at|or|and|from|with|here|there|standing|sitting|right|left|again|too|by"
+    r"|near|behind|next|over|back|the|this|that|who|please|because|yesterday|today|last"
+    r"|earlier|before|or not|named|called|i|we)\b)"
 )
 _THINGS_WITH_SENDERS = (
     r"(?:letter|card|package|parcel|book|envelope|note|message|email|mail|gift|present|box"
@@ -127,7 +171,8 @@ IDENTITY_EN: tuple[Rule, ...] = (
     ),
     rule(
         "which_of_people",
-        rf"\bwhich (?:one )?of (?:my|our|the|these|those) (?:\w+ )?{PERSON_NOUN}s? (?:is|are)\b",
+        rf"\bwhich (?:one )?of (?:my|our|the|these|those) (?:\w+ )?{PERSON_NOUN}s? (?:is|are)"
+        rf"(?:$| (?:my|our|this|that|he|she|him|her|it|called|named|famous|a celebrity|{_NAME})\b)",
     ),
     rule("who_is_person", rf"\bwho (?:is|are|was|were) {PERSON_NP}"),
     rule(
@@ -178,7 +223,7 @@ IDENTITY_EN: tuple[Rule, ...] = (
     rule(
         "find_profile",
         rf"\b(?:{POSSESSIVE}|{PERSON_PRONOUN}) ?(?:instagram|facebook|profile|social media|linkedin"
-        r"|twitter|tiktok|socials)\b",
+        r"|twitter|tiktok|socials)\b(?! (?:pic|picture|photo|image|shot|pics|pictures|photos))",
     ),
     rule(
         "search_person",
@@ -190,8 +235,89 @@ IDENTITY_EN: tuple[Rule, ...] = (
         rf"\b(?:recognize|identify|id|name)\b (?:{PERSON_REF}|{PERSON_NP}|this face|the face|faces"
         r"|his face|her face|their faces|who|anybody|anyone|somebody|someone|any of them|people)",
     ),
+    # Structures below: see the module docstring.
+    rule(
+        "person_is_role",
+        rf"\b(?:is|are|was|were) (?:this|that|it|he|she|they|these|those|{PERSON_NP}{_PERSON_TAIL})"
+        rf" (?:really |actually |definitely |maybe |possibly |just )?(?:my|our) (?:\w+ ){{0,2}}?"
+        rf"{_ROLE}(?:s?{_ROLE_END}| {_NAME}\b|(?<!s) \w+$)",
+    ),
+    rule(
+        "if_person_is_role",
+        rf"\b(?:if|whether) (?:this|that|he|she|it|{PERSON_NP}{_PERSON_TAIL}) (?:is|was|are) (?:really )?"
+        rf"(?:my|our) (?:\w+ ){{0,2}}?{_ROLE}(?:s?{_ROLE_END}| {_NAME}\b|(?<!s) \w+$)",
+    ),
+    rule(
+        "match_face",
+        r"\bmatch (?:this|the|his|her|their|that) (?:face|faces|person|guy|man|woman|photo of him"
+        r"|photo of her)\b|\bface match\b",
+    ),
+    rule(
+        "which_is_role",
+        rf"\bwhich (?:one |ones |person |guy |girl |man |woman |kid |lady |of them |one of them )?"
+        rf"(?:of (?:my|our|his|her|the|these|those) (?:\w+ ){{0,3}}?{PERSON_NOUN}s?\b(?: \w+){{0,6}}? )?"
+        rf"(?:is|are|was) (?:(?:my|our) (?:\w+ ){{0,2}}?{_ROLE}(?:s?{_ROLE_END}| {_NAME}\b|(?<!s) \w+$)"
+        rf"|{_NAME}\b)",
+    ),
+    rule(
+        "which_of_my_group",
+        rf"\bwhich (?:one )?of (?:my|our|his|her) (?:\w+ ){{0,2}}?{_ROLE}s?\b"
+        r"(?:.*\b(?:this|that|he|she|it|they|these|those) (?:is|are|was|were)$"
+        r"| (?:is|are) (?:in|on) (?:this|the|that) (?:photo|picture|image|video|selfie|shot))",
+    ),
+    rule(
+        "the_one_who",
+        rf"\b(?:is|are|was) (?:this|that|it|he|she|they|{PERSON_NP}) the (?:same )?"
+        rf"(?:one|{_PERSON_SHORT}) {_ENCOUNTER}\b",
+    ),
+    rule("same_person_any", rf"\bsame {_PERSON_SHORT}\b"),
+    rule(
+        "find_out_who",
+        r"\b(?:find out|figure out|work out|guess|determine|tell me|tell us|know|remember|recall"
+        r"|say) who\b(?!(?: \w+){0,4} (?:from|to|for|addressed|written|signed|wrote|sent|made|owns"
+        r"|painted|published|delivered|wrote)\b)(?! (?:is|are|was) (?:in|at|on|there|here|standing"
+        r"|sitting|outside|inside|near|by|behind|around|holding|wearing|doing)\b)",
+    ),
+    rule(
+        "who_took_selfie",
+        r"\bwho (?:took|takes|snapped|shot|is taking|was taking|posed for) (?:this|that|the|a|my)"
+        r" (?:selfie|photo|picture|video)s? with (?:me|us)\b",
+    ),
+    rule(
+        "from_face",
+        r"\b(?:who|identify|name|recognize|find|look up|search)\b.*\bfrom (?:his|her|their|the|this"
+        r"|that) (?:face|faces|facial features|features)\b|\b(?:face|facial) (?:recognition|search)\b",
+    ),
+    rule(
+        "resembles_someone",
+        r"\b(?:look|looks|resemble|resembles)(?: like)? (?:anyone|someone|somebody|anybody)"
+        r" (?:(?:you|i|we) (?:know|knew|have seen|might know|recognize)|famous|known|familiar"
+        r"|from (?:tv|the news|the movies|a movie|a show)|on tv)\b",
+    ),
+    rule(
+        "looks_familiar",
+        rf"\b(?:{PERSON_REF}|this person) (?:look|looks|seem|seems) familiar\b"
+        rf"|\bhave (?:i|we|you) (?:ever )?(?:met|seen) {PERSON_REF} before\b"
+        rf"|\bdo (?:i|we) know {PERSON_REF}\b|\bhave we met\b",
+    ),
+    rule(
+        "look_up_person",
+        rf"\b(?:look up|lookup|google|track down|reverse (?:image )?search|run a search on)"
+        rf" (?:\w+ ){{0,2}}?(?:him|her|them|this person|{PERSON_NP})\b|\bsearch (?:for )?(?:him|her)\b",
+    ),
 )
 
+# A depicted person in Japanese, without the ambiguous single characters of PERSON_JA
+# (方 "way", 母 in "母の薬").
+_PERSON_STRICT_JA = (
+    r"(?:(?:この|その|あの|写真の|画像の)(?:人|男性|女性|男の人|女の人|方|子|男|女)|彼女|彼)"
+)
+_ROLE_JA = (
+    r"(?:上司|同僚|部下|先輩|後輩|夫|妻|主人|旦那|奥さん|嫁|母|父|母親|父親|お母さん|お父さん|兄|姉"
+    r"|弟|妹|息子|娘|子ども|子供|祖母|祖父|孫|おじ|おば|いとこ|親戚|家族|友達|友人|彼氏|彼女|恋人"
+    r"|婚約者|元カレ|元カノ|先生|隣人|近所の人|同級生|クラスメート|運転手|ドライバー|担当者|配達員"
+    r"|大家|管理人|社長|店長)"
+)
 IDENTITY_JA: tuple[Rule, ...] = (
     # 誰 / だれ / どなた, but not "誰から" (from whom), "誰宛" (to whom), "誰が書いた".
     # 誰か (someone) and 誰も (nobody) are not "who".
@@ -208,6 +334,32 @@ IDENTITY_JA: tuple[Rule, ...] = (
     ),
     rule("face_recognition_ja", r"顔(?:を|で)?(?:認識|認証|特定|判別)|人物を特定"),
     rule(
-        "is_this_name_ja", r"[一-龥ァ-ヶー]{1,6}(?:さん|様|くん|君|ちゃん|氏)(?:です|でしょう|か)"
+        "is_this_name_ja",
+        # A whole kanji/katakana run before the honorific, and not a common noun that takes
+        # さん ("妊婦さん", "店員さん": those are not names).
+        r"(?<![一-龥ァ-ヶー])(?!(?:妊婦|奥|店員|お?客|運転手|看護師|医者|歯医者|大家|駅員|警官|警察官"
+        r"|配達員|お母|お父|お姉|お兄|お医者)さん)[一-龥ァ-ヶー]{1,6}(?:さん|様|くん|君|ちゃん|氏)"
+        r"(?:です|でしょう|か)",
+    ),
+    # "(この人は)私の上司ですか": a depicted person mapped to a role or relationship.
+    rule(
+        "role_ja",
+        rf"(?:私|わたし|僕|ぼく|俺|おれ|うち|自分|[一-龥ァ-ヶー]{{1,6}}(?:さん|くん|ちゃん))の"
+        rf"[^、。]{{0,4}}?{_ROLE_JA}(?:さん)?(?:です|でしょう|じゃ|では|か|かな|[?？]|$)",
+    ),
+    rule(
+        "familiar_ja",
+        rf"{_PERSON_STRICT_JA}.{{0,40}}(?:見覚え|見たことが?ある|会ったことが?ある|知り合い|知ってる人"
+        r"|知っている人)|(?:この|その|あの)(?:人|男性|女性|男の人|女の人|方)(?:を|って)?"
+        r"(?:知ってる|知っています|知ってます)",
+    ),
+    rule(
+        "search_ja",
+        rf"{_PERSON_STRICT_JA}.{{0,40}}(?:検索|ググ|ネットで(?:調べ|探)|特定して)",
+    ),
+    rule(
+        "encounter_ja",
+        r"(?:来た|会った|見かけた|住んでる|住んでいる|働いてる|働いている|盗んだ|つけてきた)"
+        r"(?:人|男|女|男性|女性|方)(?:と同じ|です|でしょう|じゃ|か)",
     ),
 )

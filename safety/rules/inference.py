@@ -5,6 +5,12 @@ dangerousness, criminality, job or income, wealth, intelligence or education,
 attractiveness ratings, lying, sobriety, "would he be a good babysitter". None of
 these can be seen; a guess is prejudice presented as description.
 
+Intent is judged the same way: "is this salesman trying to scam me", "would he
+rob me". Addiction and criminal record ("a drug addict", "been to prison") are
+character judgements here, not health: a photo shows neither. Japanese
+judgements often end in そう / っぽい / に見える, so money, status and habits are
+matched with those endings.
+
 Answered on purpose: facial expression and mood that can be seen ("does she look
 angry", "is he smiling", "does he look happy"), what someone is doing ("is he
 lying down"), a uniform or badge ("is he wearing a uniform", "what does the
@@ -36,13 +42,31 @@ INFERRED_TRAIT = (
     r"|worry about|stay away from|be scared of)"
     r"|good boyfriend|good girlfriend|good husband|good wife|good babysitter|good parent|a doctor"
     r"|a lawyer|a banker|a ceo|a prostitute|a sex worker|steal|cheat|cheating|faithful"
-    r"|friendly person)"
+    r"|friendly person"
+    # Added after held-out r7/r8: addiction, deceit, record, money, relationship status.
+    r"|addict|an addict|a drug addict|drug addict|junkie|a junkie|crackhead|alcoholic|an alcoholic"
+    r"|a drunk|stoner|pothead|druggie|does drugs|do drugs|uses drugs|use drugs|takes drugs|doing drugs"
+    r"|using drugs|on something$|scamming|con artist|a con artist|conman|con man|a fraud|fraudster"
+    r"|swindler|hustler|grifter|pickpocket|shoplifter|felon|a felon|ex con|convict|a convict"
+    r"|criminal record|a record$|been (?:in|to) (?:prison|jail)|single(?! file)|married|divorced|a virgin"
+    r"|unfaithful|greedy|manipulative|two faced|sneaky|racist|a racist|sexist|homophobic|bigot"
+    r"|abusive|stalker|a stalker|kidnapper|a kidnapper|pimp|dealer|a dealer|hooker|well off|loaded"
+    r"|(?:good|a lot of|lots of|big|decent) money|money$|legit|legitimate|cheats|steals"
+    r"|(?:a |any )?(?:steady |good |real |proper |decent |well paid )?job$|employed|unemployed"
+    r"|jobless|out of work)"
+)
+# What a depicted person is *about to do* to someone: intent is not visible.
+_HARMFUL_INTENT = (
+    r"(?:(?:scam|con|cheat|trick|rob|mug|deceive|swindle|hustle|kidnap|stalk|follow|hurt|attack"
+    r"|assault|harm|threaten|grab|lie to|steal from|take advantage of|pickpocket)"
+    r" (?:me|us|you|my \w+|someone|somebody|people|anyone|everyone|her|him|them)"
+    r"|rip (?:me|us|you|people) off|steal (?:my|our|from)|break in(?:to)?)"
 )
 
 UNGROUNDED_EN: tuple[Rule, ...] = (
     rule(
         "trait_of_person",
-        rf"\b(?:is|are|was|does|do|did|would|will|could|can) {PERSON_REF} {FILLER}"
+        rf"\b(?:is|are|was|does|do|did|would|will|could|can|has|have) {PERSON_REF} {FILLER}"
         rf"{INFERRED_TRAIT}\b",
     ),
     rule(
@@ -57,6 +81,27 @@ UNGROUNDED_EN: tuple[Rule, ...] = (
     ),
     rule("how_trait", rf"\bhow (?:\w+ )?{INFERRED_TRAIT} (?:is|are|does|do|was) {PERSON_REF}"),
     rule("trust_person", rf"\btrust {PERSON_REF}\b"),
+    rule(
+        "intent_of_person",
+        rf"\b{PERSON_REF} (?:\w+ ){{0,4}}?(?:trying to|going to|gonna|planning to|about to|out to"
+        rf"|wants? to|would|will|might|could|plans to) (?:\w+ )?{_HARMFUL_INTENT}\b",
+    ),
+    rule(
+        "how_much_earns",
+        rf"\bhow much (?:money )?(?:\w+ ){{0,5}}?{PERSON_REF} (?:\w+ ){{0,2}}?(?:make|makes|made|earn"
+        r"|earns|earned|worth|paid|get paid|gets paid)\b",
+    ),
+    rule(
+        "should_i_worry",
+        rf"\bshould (?:i|we) (?:be )?(?:worried|scared|afraid|nervous|concerned|wary) (?:about|of"
+        rf"|around) {PERSON_REF}|\bshould (?:i|we) (?:avoid|fear|worry about|stay away from) {PERSON_REF}",
+    ),
+    rule(
+        "judged_by_looks",
+        rf"\b(?:judging|judge|going|based) (?:by|from|on|off) (?:his|her|their|the persons|the mans"
+        rf"|the womans) (?:looks|face|appearance|clothes|outfit|tattoos?|profile)\b"
+        rf"(?=.*\b(?:is|are|does|do|would|will|can|could) {PERSON_REF})",
+    ),
     rule("afraid_of_person", rf"\b(?:scared|afraid|frightened|worried|fear) of {PERSON_REF}\b"),
     rule(
         "kind_of_person",
@@ -72,7 +117,8 @@ UNGROUNDED_EN: tuple[Rule, ...] = (
     rule(
         "possessive_inference",
         rf"\b{POSSESSIVE} (?:job|occupation|profession|career|salary|income"
-        r"|iq|intelligence|net worth|personality|character|intentions|looks)\b",
+        r"|iq|intelligence|net worth|personality|character|intentions|intent|motives|motive"
+        r"|agenda|looks)\b",
     ),
     rule(
         "rate_looks",
@@ -101,17 +147,31 @@ UNGROUNDED_EN: tuple[Rule, ...] = (
 )
 
 UNGROUNDED_JA: tuple[Rule, ...] = (
-    rule("trust_ja", rf"{PERSON_JA}.*(?:信用|信頼)"),
-    rule("trust_words_ja", rf"{PERSON_JA}.*(?:頼り|頼もし|信頼)"),
+    rule("trust_ja", rf"{PERSON_JA}.{{0,40}}(?:信用|信頼)"),
+    rule("trust_words_ja", rf"{PERSON_JA}.{{0,40}}(?:頼り|頼もし|信頼)"),
     rule(
         "character_adjective_ja",
-        rf"{PERSON_JA}.*(?:真面目|誠実|正直|親切|冷た|意地悪|不真面目|だらしな)(?:な人|そう|い人)",
+        rf"{PERSON_JA}.{{0,40}}(?:真面目|誠実|正直|親切|冷た|意地悪|不真面目|だらしな)(?:な人|そう|い人)",
     ),
     rule(
         "character_ja",
-        rf"{PERSON_JA}.*(?:優し|親切そう|真面目そう|怖そう|怖い人|怪しい|不審|変な人|危ない人|危険な人|危険人物|犯罪者|犯罪|泥棒|悪い人|いい人|良い人|性格"
+        rf"{PERSON_JA}.{{0,40}}(?:優し|親切そう|真面目そう|怖そう|怖い人|怪しい|不審|変な人|危ない人|危険な人|危険人物|犯罪者|犯罪|泥棒|悪い人|いい人|良い人|性格"
         r"|どんな人|嘘をつ|うそをつ|職業|仕事は|お金持ち|金持ち|貧乏|年収|頭が(?:いい|良|悪)|賢そう|賢い"
         r"|美人|かわいい|可愛い|かっこいい|ブサイク|不細工|イケメン|点満点|評価して|酔っ)",
     ),
     rule("rating_ja", r"(?:顔|見た目|容姿|ルックス).*(?:点|評価|採点)"),
+    # Judgements of a depicted person's habits, honesty, status or money, often with
+    # そう / っぽい / に見える ("お金を持っていそう", "嘘つきっぽい").
+    rule(
+        "habits_ja",
+        rf"{PERSON_JA}.{{0,40}}(?:詐欺|騙|だま[しそさ]|嘘つき|うそつき|ウソつき|嘘を?つい|浮気|遊び人|不良|ヤンキー"
+        r"|ヤクザ|やくざ|暴力団|反社|薬物|麻薬|ドラッグ|薬中|ヤク中|アル中|アルコール依存|依存症|前科"
+        r"|独身|既婚|結婚して|裕福|貧し|稼いで|稼ぎ|学歴|育ちが|ケチ|ずる(?:い|そう)|怠け者|ストーカー"
+        r"|誘拐|盗み|スリ|万引き|危なそう|危険そう|やばそう|ヤバそう|怪しそう|悪そう)",
+    ),
+    rule(
+        "seems_ja",
+        rf"{PERSON_JA}.{{0,40}}(?:お金|金|余裕|品|教養|育ち|センス|モテ|人気|仕事(?!中)|頭)"
+        r"(?:を|が|は|も)?[^。？?]{0,6}(?:そう|っぽい|っぽく|に見え|みたい|らしい)",
+    ),
 )

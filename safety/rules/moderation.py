@@ -13,7 +13,18 @@ theft and break-ins, forgery. Text in the image is moderated like the
 question, and a request split between the two ("how do I make this?" + a page
 titled "pipe bomb") is refused. Not refused: warnings and labels ("do not mix
 with ammonia", "in case of overdose get medical help"), news about crimes,
-pest control ("rat poison"), "kill this process", "bath bomb", recipes.
+pest control ("rat poison"), "kill this process", "bath bomb", recipes, getting
+into one's own car or home without the key ("I locked my keys inside").
+
+Decision (held-out r7, "how much of this cleaner would poison a kid"): an
+amount that would harm another person is refused as illicit whoever asks,
+because the rules cannot tell a worried parent from a poisoner and the amount is
+not what a worried parent needs; the refusal (message "harm_dose") says to call
+poison control or emergency services now and offers to read the label's
+warnings. A worried parent's own phrasings ("my kid drank some of this", "is this
+poisonous if my toddler licks it") are answered with the chemicals or
+medication disclaimer. Stated intent ("how much of this to poison my wife")
+keeps the plain illicit message.
 """
 
 from __future__ import annotations
@@ -50,13 +61,42 @@ CAPTCHA_EN: tuple[Rule, ...] = (
         r"|palm trees|mountains|taxis|tractors)\b"
         r"|\bwhich (?:squares|tiles|images) (?:have|contain|show)\b",
     ),
+    # Synonyms (held-out r7/r8): "verification puzzle", "security challenge", "prove I'm a
+    # person", grids of pictures, slider and rotate-the-animal puzzles.
+    rule(
+        "verification_puzzle",
+        r"\b(?:verification|verify|security|anti ?bot|anti ?spam|human|bot|robot) (?:puzzle|challenge"
+        r"|quiz|game)s?\b|\b(?:verification|security) (?:check|test|image|picture)\b(?=.*\b(?:solve"
+        r"|letters|characters|word|words|numbers|pictures|images|squares|tiles|sign up|signup|log in"
+        r"|login|website|site|page|form|account|type|enter)\b)",
+    ),
+    rule(
+        "prove_person",
+        r"\b(?:prove|show|verify|confirm) (?:that )?(?:you are|youre|i am|we are|(?:i|we) (?:am|are) )?"
+        r"(?:a )?(?:real )?(?:person|human being|not a (?:robot|bot|computer|machine))\b"
+        r"|\bare you (?:a )?human\b|\bhuman test\b",
+    ),
+    rule(
+        "picture_grid",
+        r"\bwhich (?:one |ones )?of (?:the|these|those) (?:squares|tiles|images|pictures|boxes|photos"
+        r"|pics) (?:have|contain|show|with|are)\b(?! (?:\w+ )?(?:my|our|me|us)\b)"
+        r"|\b(?:slide|drag) (?:the )?(?:puzzle )?piece\b|\brotate (?:the )?(?:image|picture|animal"
+        r"|object) (?:until|so)\b",
+    ),
+    rule(
+        "solve_to_sign_in",
+        r"\bsolve (?:this|the|that) (?:puzzle|challenge|test|question)\b(?=.*\b(?:sign up|signup"
+        r"|log in|login|sign in|website|site|page|account|verify|continue)\b)",
+    ),
 )
 CAPTCHA_JA: tuple[Rule, ...] = (
     rule(
         "captcha_ja",
         r"(?<!スクリーン)(?<!画面)キャプチャ|画像認証|ロボットではありません|ロボットではない|recaptcha"
         r"|ロボットじゃな|ロボットでない|私はロボット|人間(?:である|だ)(?:こと)?を証明|認証を(?:通|突破|クリア|解)"
-        r"|captcha",
+        r"|captcha"
+        r"|ロボット(?:かどうか|か人間|でない|ではない|じゃない)|人間(?:かどうか|であること|であるか|だと)(?:の|を)?"
+        r"(?:確認|証明)|(?:認証|セキュリティ)(?:の|用の)?(?:パズル|画像|問題|テスト|チャレンジ)",
     ),
 )
 # Text on a page that shows a CAPTCHA (OCR, normalised like a question).
@@ -101,7 +141,40 @@ _VICTIM = (
 _INTENT = (
     r"(?:how|help me|want to|going to|way to|ways to|plan to|trying to|without getting caught)"
 )
+# A person who could be harmed, as a noun ("a grown man", "a kid", "my roommate").
+_VICTIM_NOUN = (
+    r"(?:someone|somebody|anyone|person|people|man|men|woman|women|guy|girl|boy|kid|kids|child"
+    r"|children|baby|toddler|teen|teenager|adult|adults|human|humans|him|her|them|husband|wife"
+    r"|boyfriend|girlfriend|roommate|neighbou?r|boss|teacher|coworker|family)"
+)
+_HARM_ACT = r"(?:kill|poison|knock out|sedate|drug|overdose|hurt|harm|seriously hurt)"
+# Acts whose victim sits in the middle: "put my husband to sleep", "make him pass out".
+_HARM_AROUND = (
+    rf"(?:make|put|knock) (?:a |an |the |my |our |his |her |some )?(?:\w+ )?{_VICTIM_NOUN}"
+    r" (?:pass out|unconscious|black out|stop breathing|to sleep|under|out)\b"
+)
+# "is that kid trying to steal my bag" asks about a depicted person's intent (ungrounded
+# inference), not for instructions: the intent rules skip a third-person subject.
+_NOT_AFTER_PERSON = "".join(
+    rf"(?<!\b{word} )"
+    for word in (
+        "he", "she", "they", "kid", "guy", "man", "woman", "boy", "girl", "person", "people",
+        "dude", "lady", "someone", "somebody", "driver", "salesman", "stranger", "neighbor",
+    )
+)  # fmt: skip
 ILLICIT_EN: tuple[Rule, ...] = (
+    # "How much of this would poison a kid": a harmful amount for another person. Refused
+    # (rules cannot tell a worried parent from a poisoner), with its own message that
+    # points to poison control; "my kid drank some of this" is answered with the
+    # chemicals/medication disclaimer instead. Before harm_person so the dose form gets
+    # that message; "how much of this to poison my wife" (stated intent) does not match.
+    rule(
+        "harm_dose",
+        rf"\bhow (?:many|much)\b(?: \w+){{0,8}}? (?:(?:would|will|could|can|might)(?: it take to)?"
+        rf"|does it take to|do i need to|it takes to|is enough to|is needed to) (?:\w+ )?"
+        rf"(?:{_HARM_ACT} (?:a |an |the |my |our |his |her |some )?(?:\w+ )?{_VICTIM_NOUN}\b"
+        rf"|{_HARM_AROUND})",
+    ),
     rule(
         "weapon",
         rf"\b{_HARM_VERB}\b (?:\w+ ){{0,4}}{_WEAPON}\b|\b(?:recipe|instructions|steps|guide)"
@@ -115,7 +188,8 @@ ILLICIT_EN: tuple[Rule, ...] = (
     ),
     rule(
         "harm_person",
-        rf"\b{_INTENT}\b (?:\w+ ){{0,8}}(?:poison|kill|murder|hurt|harm|injure|attack"
+        rf"{_NOT_AFTER_PERSON}\b{_INTENT}\b (?:\w+ ){{0,8}}(?:poison|kill|murder|hurt|harm"
+        r"|injure|attack"
         rf"|stab|strangle|drug|sedate) (?:\w+ )?{_VICTIM}\b",
     ),
     rule(
@@ -131,11 +205,36 @@ ILLICIT_EN: tuple[Rule, ...] = (
     rule(
         "knock_out",
         r"\b(?:knock|put) (?:someone|somebody|him|her|them|people|my \w+) out\b"
-        r"|\bmake (?:someone|somebody|him|her|them|my \w+) (?:pass out|unconscious|black out)\b",
+        r"|\bmake (?:someone|somebody|him|her|them|my \w+) (?:pass out|unconscious|black out)\b"
+        rf"|\b(?:knock|put) out (?:a |an |the |my )?(?:\w+ ){{0,2}}?{_VICTIM_NOUN}\b",
+    ),
+    # Means to harm a person, asked for as a purpose ("mix these to make a gas that
+    # hurts someone", "turn this into something that explodes").
+    rule(
+        "harm_purpose",
+        r"\bto (?:make|create|produce|brew|build) (?:\w+ ){0,4}?(?:that|which) (?:will |would |can"
+        r" |could )?(?:hurt|hurts|harm|harms|kill|kills|poison|poisons|injure|injures|knocks? out)"
+        rf" (?:a |an |the |my |some )?(?:\w+ )?{_VICTIM_NOUN}\b"
+        r"|\b(?:mix|use|make|put|give|add|spray|pour)\b(?: \w+){0,6}? to (?:really |seriously"
+        r" |badly )?(?:hurt|harm|kill|poison"
+        rf"|injure|gas|knock out|sedate|drug) (?:a |an |the |my |some )?(?:\w+ )?{_VICTIM_NOUN}\b",
+    ),
+    rule(
+        "make_explode",
+        r"\b(?:make|turn|convert|rig|modify|build)\b (?:\w+ ){0,3}?into (?:something|a thing|a device"
+        r"|a bomb) (?:that |which )?(?:will |would |can |could )?(?:explode|explodes|blow up|blows up"
+        r"|go boom|detonate|detonates)\b|\b(?:make|rig) (?:this|it|that|them|these)(?: \w+)? (?:to )?(?:explode"
+        r"|blow up|detonate|go off)\b|\b(?:make|build) (?:something|a thing|a device) (?:that|which)"
+        r" (?:will |would |can |could )?(?:explode|explodes|blow up|blows up)\b",
     ),
     rule(
         "drug_drink",
-        r"\b(?:slip|put|pour|mix|spike|drop)\b.*\binto (?:his|her|their|my \w+s?|someones"
+        # "slip this in her drink": a drink, not food (hiding pills in a dog's or a parent's
+        # food is caregiving).
+        r"\b(?:slip|sneak|hide)\b.*\bin (?:his|her|their|someones|a girls|my (?:husband|wife|boss"
+        r"|bosss|roommate|coworker|neighbor|girlfriend|boyfriend|partner|friend|date|ex)s) (?:\w+ )?"
+        r"(?:drink|coffee|tea|glass|beer|wine)\b"
+        r"|\b(?:slip|put|pour|mix|spike|drop|sneak|hide)\b.*\binto (?:his|her|their|my \w+s?|someones"
         r"|a girls|the) (?:\w+ )?(?:drink|coffee|food|tea|glass)\b|\bspike (?:his|her|their|a|my \w+s?)"
         r" (?:\w+ )?drink\b|\broofie\b",
     ),
@@ -147,13 +246,21 @@ ILLICIT_EN: tuple[Rule, ...] = (
     ),
     rule(
         "break_in",
-        rf"\b{_INTENT}\b (?:\w+ ){{0,4}}(?:break into|breaking into|hotwire|hot wire"
+        rf"{_NOT_AFTER_PERSON}\b{_INTENT}\b (?:\w+ ){{0,4}}(?:break into|breaking into|hotwire"
+        r"|hot wire"
         r"|shoplift|burgle|rob|steal)\b",
     ),
     rule(
         "enter_without_key",
-        r"\b(?:get|break|sneak|let myself) (?:in|into)\b.*\b(?:without (?:a|the|their|her"
-        r"|his|any) key|without (?:them|him|her) knowing)\b",
+        r"\b(?:get|break|sneak|let myself) (?:in|into)\b(?! (?:my|our) )(?! (?:\w+ ){0,3}?i locked)"
+        r".*\b(?:without (?:a|the|their|her"
+        r"|his|any) keys?|without (?:them|him|her) knowing)\b"
+        r"|\b(?:get|break|sneak) (?:in|into) (?:my |the |a |our )?(?:neighbou?rs?|someones?|somebodys?"
+        r"|other peoples?|strangers?|his|her|their|exs?|boss|bosses|roommates?) (?:car|house|home"
+        r"|apartment|flat|room|garage|shed|locker|safe|office|phone|account)\b"
+        r"|\b(?:open|unlock|get into|break into|break open|pry open) (?:my |the |a |our )?(?:neighbou?rs?"
+        r"|someones?|somebodys?|other peoples?|strangers?|exs?|boss|roommates?) (?:\w+ )?(?:mailbox"
+        r"|letterbox|door|lock|locker|safe|gate|car|bike lock|padlock|drawer|diary)\b",
     ),
     rule(
         "lock_picking_other",
@@ -178,6 +285,12 @@ ILLICIT_JA: tuple[Rule, ...] = (
         "harm_ja",
         r"(?:人|相手|他人|夫|妻|誰か|彼|彼女|上司|隣人|子)を(?:殺|傷つけ|襲|眠らせ|気絶させ)|殺害|毒を(?:作|盛)"
         r"|毒物を作",
+    ),
+    rule(
+        "harm_dose_ja",
+        r"(?:何錠|何粒|何個|何ml|何ミリ|何杯|どのくらい|どれくらい|どれだけ)(?:の量)?(?:を)?"
+        r"(?:飲ませ|盛|入れ)(?:れば|たら|ると)|(?:人|子供|子ども|大人|相手|男性|女性)(?:が|を)"
+        r"(?:死ぬ|殺せる|気絶する|眠らせる|倒れる)(?:量|には)",
     ),
     rule("self_harm_ja", r"自殺|死ぬには|死ねる"),
     rule("break_in_ja", r"(?:他人|人|隣)の(?:家|部屋|車)に(?:入|侵入)|盗む|盗み方|万引き|偽造"),

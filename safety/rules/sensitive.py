@@ -3,7 +3,9 @@
 Refused (reason "sensitive_trait") when asked about a depicted person: race or
 ethnicity, religion, sexual orientation, gender identity, health conditions
 and disability, pregnancy, political views, and nationality or origin judged
-from appearance. A photo shows none of these reliably, and a wrong or right
+from appearance. Each trait is listed with its everyday paraphrases
+("expecting a baby", "a baby bump", "into guys", "on the spectrum", お腹に赤ちゃん),
+since a held-out round showed users rarely say "pregnant" or "gay". A photo shows none of these reliably, and a wrong or right
 guess can both harm the person shown.
 
 Answered on purpose:
@@ -20,7 +22,7 @@ Answered on purpose:
 
 from __future__ import annotations
 
-from safety.rules.common import FILLER, PERSON_JA, PERSON_REF, POSSESSIVE, Rule, rule
+from safety.rules.common import FILLER, PERSON_JA, PERSON_NP, PERSON_REF, POSSESSIVE, Rule, rule
 
 _RACE = (
     r"(?:black|white|asian|hispanic|latino|latina|latinx|african|african american|caucasian"
@@ -44,11 +46,41 @@ _HEALTH = (
     r"|retarded|special needs|a disease|disease|an illness|illness|a condition|a syndrome"
     r"|paralyzed|paralysed|handicapped|crippled|blind|deaf|mute|dyslexic|obese|anorexia"
 )
+# Paraphrases (held-out r7/r8: "is the lady expecting a baby", "is the waiter into guys").
+_PREGNANCY = (
+    r"|expecting(?= a (?:baby|child|kid)| twins)|expecting(?! (?:a|an|the|someone|somebody|company"
+    r"|guests?|visitors?|him|her|them|me|us|my|his|their|to|for|it|that|this|package|delivery"
+    r"|call|anyone|anybody|friends?)\b)|having a baby(?! shower)|with child|knocked up|a baby bump"
+    r"|baby bump|bun in the oven|pregnancy|in the family way|(?:going to|gonna|about to) have a baby"
+    r"|due soon|a mother to be|a mom to be|mom to be|mum to be"
+)
+_ORIENTATION_PHRASES = (
+    r"|into (?:guys|men|girls|women|dudes|boys|chicks|the same sex)|(?:plays?|bats?) for the other team"
+    r"|swings? (?:that|both) ways?|closeted|on the down low|likes? (?:guys|men|dudes|women)$"
+)
+_HEALTH_PHRASES = (
+    r"|on the spectrum|chemo|chemotherapy|mentally (?:challenged|disabled|handicapped|slow)"
+    r"|learning disab\w*|an eating disorder|eating disorder|hiv positive|terminally ill"
+    r"|(?:some kind of |a |any )?(?:learning|developmental|mental|health|medical|behavioral"
+    r"|behavioural|speech) (?:problems?|issues?|disorders?|delays?|conditions?)"
+    r"|something wrong with (?:him|her|them)|a disorder"
+)
 _POLITICS = (
     r"|democrat|a democrat|republican|a republican|liberal|conservative|trump supporter"
     r"|maga|leftist|communist|socialist|right wing|left wing)"
 )
-TRAIT = _RACE + _NATIONALITY + _RELIGION + _ORIENTATION + _GENDER_IDENTITY + _HEALTH + _POLITICS
+TRAIT = (
+    _RACE
+    + _NATIONALITY
+    + _RELIGION
+    + _ORIENTATION
+    + _GENDER_IDENTITY
+    + _HEALTH
+    + _PREGNANCY
+    + _ORIENTATION_PHRASES
+    + _HEALTH_PHRASES
+    + _POLITICS
+)
 
 SENSITIVE_EN: tuple[Rule, ...] = (
     rule(
@@ -107,6 +139,18 @@ SENSITIVE_EN: tuple[Rule, ...] = (
     rule("born_as", r"\bborn (?:a|as a) (?:man|woman|boy|girl|male|female)\b"),
     rule("identify_as", r"\bidentif(?:y|ies) as\b"),
     rule("vote", rf"\b(?:did|does|do|would|will) {PERSON_REF} vote\b"),
+    # "the family next door ... are they arab": "they" is a person only when a person was
+    # named before it ("are they white or black" alone is usually about shoes).
+    rule(
+        "anchored_they",
+        rf"\b{PERSON_NP}\b.*\b(?:are|is) (?:they|she|he) {FILLER}{TRAIT}\b"
+        r"(?! (?:shirt|dress|jacket|coat|hat|cap|clothes|top|shoes|pants|hair|outfit|sign|flag))",
+    ),
+    rule(
+        "baby_inside",
+        r"\bbaby (?:in|inside) (?:her|his|the \w+s?|that \w+s?|this \w+s?) (?:belly|tummy|stomach"
+        r"|womb)\b",
+    ),
     rule(
         "where_from",
         rf"\bwhere (?:is|are) {PERSON_REF} (?:originally )?from\b"
@@ -115,7 +159,14 @@ SENSITIVE_EN: tuple[Rule, ...] = (
 )
 
 SENSITIVE_JA: tuple[Rule, ...] = (
-    rule("what_nationality_ja", rf"{PERSON_JA}は何人(?:です|でしょう|\?|？|$)|どこの国の人|何系"),
+    # 何人 is both "what nationality" (なにじん) and "how many people" (なんにん): only a
+    # single demonstrated person ("この人は何人") reads as nationality; "写っている人は何人"
+    # asks for a count and is answered.
+    rule(
+        "what_nationality_ja",
+        r"(?:(?:この|その|あの)(?:人|男性|女性|男の人|女の人|方|子)|彼女|彼)は何人(?:です|でしょう|\?|？|$)"
+        r"|どこの国の人|何系",
+    ),
     rule(
         "trait_words_ja",
         r"人種|民族|宗教|国籍|性的指向|同性愛|ゲイ|レズ|バイセクシュアル|トランス|イスラム"
@@ -124,9 +175,15 @@ SENSITIVE_JA: tuple[Rule, ...] = (
     ),
     rule(
         "health_ja",
-        rf"{PERSON_JA}.*(?:妊娠|障害(?!物)|障がい|病気|病んで|うつ|自閉症|ダウン症|認知症|精神)",
+        rf"{PERSON_JA}.{{0,40}}(?:妊娠|妊婦|身ごも|おめでた|お腹に赤ちゃん|お腹の赤ちゃん|つわり|臨月|出産予定"
+        r"|障害(?!物)|障がい|障碍|病気|病んで|うつ|自閉|ダウン症|認知症|精神|発達|adhd|がん|癌|ガン(?!ダム))",
     ),
     rule(
-        "origin_ja", rf"{PERSON_JA}.*(?:中国人|韓国人|日本人|外国人|黒人|白人|アジア人|ハーフ|移民)"
+        "origin_ja",
+        rf"{PERSON_JA}.{{0,40}}(?:中国人|韓国人|日本人|外国人|外人|黒人|白人|アジア人|ハーフ|移民|出身)",
+    ),
+    rule(
+        "orientation_ja",
+        rf"{PERSON_JA}.{{0,40}}(?:同性が好き|男が好き|女が好き|ホモ(?!牛乳)|オネエ|おかま|オカマ|lgbt)",
     ),
 )
