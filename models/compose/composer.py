@@ -126,11 +126,15 @@ def _identify(analysis: ImageAnalysis, book: Phrasebook) -> _Block:
     guess = findings.object_guess(analysis, has_name=salient is not None)
     if guess:
         out.append(book.object_guess(guess.label, guess.confidence))
+    # A face is often the answer to "what is this?" (a photo, a portrait, a screen).
+    faces = findings.notable_faces(analysis)
+    if faces:
+        out.append(book.people(faces, False))
     if not out:
         out.append(book.object_unknown())
         if "ocr" in analysis.failed_analyzers:
             out.append(book.ocr_failed())
-    return _Block("identify", tuple(out), bool(salient or guess))
+    return _Block("identify", tuple(out), bool(salient or guess or faces))
 
 
 def _colour(analysis: ImageAnalysis, detail: Detail, book: Phrasebook) -> _Block:

@@ -211,3 +211,11 @@ def test_detailed_does_not_repeat_the_name_as_text() -> None:
     name_only = ImageAnalysis(width=640, height=480, text_lines=(line("Cheerios", 60),))
     text = answer(name_only, "What is this?", detail="detailed")
     assert text.count("Cheerios") == 1, text
+
+
+def test_what_is_this_mentions_a_prominent_face() -> None:
+    # Shared photo 45 is a painted portrait on a wall: the face is the answer.
+    portrait = ImageAnalysis(width=640, height=480, faces=(face("centre", 0.03),))
+    text = answer(portrait, "What is this hanging on the wall?")
+    assert "one person's face in the centre" in text
+    assert "can't tell what the object is" not in text
