@@ -8,6 +8,7 @@ plainly that it found nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,11 +51,26 @@ def phrasebook_for(language: str) -> Phrasebook:
     return JapanesePhrasebook() if language.lower().startswith("ja") else EnglishPhrasebook()
 
 
+# "please give me a detailed description" (shared photo 45) asks for more than the
+# app's default detail setting; an explicit "brief" from the app is respected.
+_DETAIL_REQUEST = re.compile(
+    r"\b(in detail|detailed|describe (it|this|everything) fully|full description)\b|詳しく|詳細",
+    re.IGNORECASE,
+)
+
+
+def asked_detail(question: str | None, detail: Detail) -> Detail:
+    """Raise `standard` to `detailed` when the question itself asks for detail."""
+    if detail == "standard" and question and _DETAIL_REQUEST.search(question):
+        return "detailed"
+    return detail
+
+
 def compose_answer(request: DescribeRequest) -> Composition:
     """Build the spoken answer for `request` from its analysis only."""
     book = phrasebook_for(request.language)
     analysis = request.analysis
-    detail = request.detail
+    detail = asked_detail(request.question, request.detail)
     route = route_question(request.question)
     issues = sorted(analysis.quality.issues, key=lambda issue: issue.score, reverse=True)
     sentences = [book.quality(issue) for issue in issues[: _QUALITY_LIMIT[detail]]]

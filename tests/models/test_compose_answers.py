@@ -219,3 +219,21 @@ def test_what_is_this_mentions_a_prominent_face() -> None:
     text = answer(portrait, "What is this hanging on the wall?")
     assert "one person's face in the centre" in text
     assert "can't tell what the object is" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "detail", "expected"),
+    [
+        ("What is this? Please give me a detailed description.", "standard", "detailed"),
+        ("Can you describe this in detail", "standard", "detailed"),
+        ("これを詳しく説明して", "standard", "detailed"),
+        ("What is this? Please give me a detailed description.", "brief", "brief"),
+        ("What is this?", "standard", "standard"),
+        ("Is the detail on this cake pink?", "standard", "standard"),
+        (None, "standard", "standard"),
+    ],
+)
+def test_a_question_that_asks_for_detail_gets_it(question: str | None, detail: Detail, expected: str) -> None:
+    from models.compose.composer import asked_detail
+
+    assert asked_detail(question, detail) == expected
