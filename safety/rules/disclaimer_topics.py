@@ -11,6 +11,7 @@ bottle is not, so the lists lean towards coverage.
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 from safety.types import DisclaimerCategory
 
@@ -55,16 +56,8 @@ _JA: dict[DisclaimerCategory, str] = {
     "medical_image": r"レントゲン|エコー検査|発疹|湿疹|ほくろ|あざ|腫れ|血糖|血圧|検査結果|体温計|妊娠検査",
 }
 
-_ORDER: tuple[DisclaimerCategory, ...] = (
-    "medication",
-    "food_safety",
-    "allergens",
-    "heat",
-    "traffic",
-    "chemicals",
-    "electrical",
-    "medical_image",
-)
+# The order disclaimers are spoken in: the order of the contract's category list.
+_ORDER: tuple[DisclaimerCategory, ...] = get_args(DisclaimerCategory)
 _COMPILED_EN = {category: re.compile(pattern) for category, pattern in _EN.items()}
 _COMPILED_JA = {category: re.compile(pattern) for category, pattern in _JA.items()}
 
