@@ -206,20 +206,14 @@ def models_pull(
 def purge() -> None:
     """Delete retained photos whose time is up, and expired idempotency keys."""
     from app.db.engine import create_engine, create_session_factory
-    from app.describe.retention import PhotoStore, purge_expired
-    from models.analyzers.faces import FaceDetector
+    from app.describe.retention import purge_expired
 
     settings = _settings()
 
     async def run() -> int:
         engine = create_engine(settings.resolved_database_url)
         try:
-            store = PhotoStore(
-                directory=settings.photos_dir,
-                retain_hours=settings.retain_photos_hours,
-                detector=FaceDetector(),
-            )
-            return await purge_expired(sessions=create_session_factory(engine), store=store)
+            return await purge_expired(sessions=create_session_factory(engine))
         finally:
             await engine.dispose()
 

@@ -28,7 +28,7 @@ async def _purge_periodically(services: AppServices) -> None:
     """Delete expired retained photos every `purge_interval_s` seconds."""
     while True:
         try:
-            await purge_expired(sessions=services.sessions, store=services.describe.store)
+            await purge_expired(sessions=services.sessions)
         except Exception:
             logger.exception("photo purge failed")
         await asyncio.sleep(services.settings.purge_interval_s)

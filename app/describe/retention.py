@@ -71,20 +71,25 @@ class PhotoStore:
 
     def delete(self, path: str | None) -> None:
         """Remove a retained copy if it exists."""
-        if path:
-            with contextlib.suppress(FileNotFoundError):
-                Path(path).unlink()
+        delete_photo(path)
+
+
+def delete_photo(path: str | None) -> None:
+    """Remove a retained copy if it exists (needs no PhotoStore, so no face detector)."""
+    if path:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
 
 
 async def purge_expired(
-    *, sessions: async_sessionmaker[AsyncSession], store: PhotoStore, now: datetime | None = None
+    *, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None
 ) -> int:
     """Delete expired photos (file first, then the reference) and expired idempotency keys."""
     now = now or datetime.now(UTC)
     async with transaction(sessions) as session:
         expired = await descriptions_repo.list_expired_photos(session, now=now)
         for description in expired:
-            store.delete(description.photo_path)
+            delete_photo(description.photo_path)
             description.photo_path = None
             description.photo_expires_at = None
             description.result = {**description.result, "photo_retained_until": None}

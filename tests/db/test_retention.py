@@ -66,6 +66,6 @@ async def test_purge_deletes_only_expired_photos(empty_engine: AsyncEngine, tmp_
             assert stored is not None
             description.photo_path, description.photo_expires_at = str(stored.path), stored.expires_at
             paths[name] = stored.path
-    assert await purge_expired(sessions=sessions, store=store, now=now) == 1
+    assert await purge_expired(sessions=sessions, now=now) == 1
     assert not paths["old"].exists()
     assert paths["new"].exists()
