@@ -220,23 +220,108 @@ def purge() -> None:
     typer.echo(f"Purged {asyncio.run(run())} expired photo(s).")
 
 
+def _code_commit() -> str:
+    """The commit the code was scored at (recorded with first scores), '+dirty' if edited."""
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    # Fixed arguments, no user input: S603 does not apply.
+    try:
+        commit = subprocess.run(  # noqa: S603
+            [git, "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(  # noqa: S603
+            [git, "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
+
+
 @safety_cli.command("eval")
 def safety_eval(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Labelled JSONL file.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="One labelled JSONL file, held to the tuning targets; "
+            "default: the tuning set and every sealed round, each with its own gate.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    first_score: Annotated[
+        str | None,
+        typer.Option(
+            "--first-score",
+            help="Score this sealed round and record its first score; refused if it has one.",
+        ),
+    ] = None,
+    record_met: Annotated[
+        bool,
+        typer.Option(
+            "--record-met", help="Append targets that sealed rounds now meet to their logs."
+        ),
+    ] = False,
 ) -> None:
-    """Run a labelled safety set; exit 1 when a target is missed."""
-    from safety.evaluation import format_report, run_evaluation
+    """Score the tuning set and each sealed round separately; exit 1 when a gate fails."""
+    from safety.eval.gate import (
+        TUNING,
+        FirstScoreExistsError,
+        Round,
+        find_rounds,
+        judge_round,
+        record_first_score,
+    )
+    from safety.eval.gate import record_met as append_met
+    from safety.eval.report import format_verdict, verdict_dict
+    from safety.evaluation import run_evaluation
     from safety.pipeline import SafetyPipeline
 
-    report = run_evaluation(file, SafetyPipeline.create())
-    typer.echo(
-        json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
-        if as_json
-        else format_report(report)
-    )
-    if not report.meets_targets():
-        typer.echo("Targets missed: " + "; ".join(report.failures()), err=True)
+    rounds = find_rounds()
+    if first_score is not None:
+        chosen = [r for r in rounds if r.sealed and r.name == first_score]
+        if not chosen:
+            typer.echo(f"No sealed round named {first_score}.", err=True)
+            raise typer.Exit(1)
+        if chosen[0].first_score_path.exists():
+            typer.echo(f"{first_score} already has a first score; it is never rewritten.", err=True)
+            raise typer.Exit(1)
+        rounds = tuple(chosen)
+    elif file is not None:
+        rounds = (Round(name=TUNING, path=file, sealed=False),)
+    pipeline = SafetyPipeline.create()
+    verdicts = []
+    for round_ in rounds:
+        report = run_evaluation(round_.path, pipeline)
+        if first_score is not None:
+            try:
+                path = record_first_score(round_, report, code_commit=_code_commit())
+            except FirstScoreExistsError:
+                typer.echo(f"{first_score} already has a first score.", err=True)
+                raise typer.Exit(1) from None
+            typer.echo(f"Recorded the first score of {round_.name} in {path}.")
+        verdicts.append(judge_round(round_, report))
+    if record_met:
+        for verdict in verdicts:
+            if verdict.round.sealed:
+                for metric in append_met(verdict, code_commit=_code_commit()):
+                    typer.echo(f"{verdict.round.name}: {metric} reached its target.")
+    if as_json:
+        typer.echo(json.dumps([verdict_dict(v) for v in verdicts], indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n\n".join(format_verdict(v) for v in verdicts))
+    failed = [line for verdict in verdicts for line in verdict.failures]
+    if failed:
+        typer.echo("Gate failed: " + "; ".join(failed), err=True)
         raise typer.Exit(1)
 
 

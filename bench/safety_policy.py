@@ -4,7 +4,7 @@ Runs every line of the labelled evaluation set (questions through
 `check_question` + `check_image`, generated texts through `postprocess`) on one
 core, after one warm-up pass. The budget is 5 ms per question.
 
-    python bench/safety_policy.py [--rounds 5] [--file safety/eval/safety_eval.jsonl]
+    python bench/safety_policy.py [--rounds 5] [--file safety/eval/tuning.jsonl]
 """
 
 from __future__ import annotations

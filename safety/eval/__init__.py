@@ -1,1 +1,1 @@
-"""The labelled safety evaluation set (package data): safety_eval.jsonl."""
+"""Labelled safety sets (package data) and the gate: tuning.jsonl and sealed/<round>.jsonl."""
