@@ -2,9 +2,14 @@
 
 Runs every line of the labelled evaluation set (questions through
 `check_question` + `check_image`, generated texts through `postprocess`) on one
-core, after one warm-up pass. The budget is 5 ms per question.
+core, after one warm-up pass, for the rules alone and for the rules with the
+learned second stage, in the same run (so the ratio holds on a loaded machine).
+Wall time and this thread's CPU time are both reported: on a shared machine the
+wall time includes waiting for the core. Budgets: 5 ms per question for the
+rules, 10 ms with the learned stage (issue 10). Also prints the resident memory
+that loading the learned stage added.
 
-    python bench/safety_policy.py [--rounds 5] [--file safety/eval/tuning.jsonl]
+    taskset -c 0 python bench/safety_policy.py [--rounds 2] [--file safety/eval/tuning.jsonl]
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -19,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from models.types import ImageAnalysis, TextLine
+from safety.checks.names import SpacyPersonNer
 from safety.evaluation import default_eval_path
-from safety.pipeline import SafetyPipeline
+from safety.pipeline import SafetyPipeline, default_checks
+from safety.second_stage import SecondStage
 from safety.types import QuestionVerdict
 
-BUDGET_MS = 5.0
+BUDGET_MS = {"rules": 5.0, "rules+learned": 10.0}
 
 
 def _analysis(ocr: list[str], explicit_score: float | None = None) -> ImageAnalysis:
@@ -38,17 +46,26 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return p50, p95
 
 
-def _time(call: Callable[[], Any]) -> float:
-    started = time.perf_counter()
+def _resident_mb() -> float:
+    """This process's resident set size now (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _time(call: Callable[[], Any]) -> tuple[float, float]:
+    """(wall ms, this thread's CPU ms) of one call."""
+    started, cpu = time.perf_counter(), time.thread_time()
     call()
-    return (time.perf_counter() - started) * 1000.0
+    return (time.perf_counter() - started) * 1000.0, (time.thread_time() - cpu) * 1000.0
 
 
 def main() -> None:
     """Measure and print the percentiles."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--file", type=Path, default=default_eval_path())
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     # One core: the thread pools are sized when numpy/spaCy load, in create() below.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -56,12 +73,26 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     lines = [json.loads(raw) for raw in args.file.read_text(encoding="utf-8").splitlines() if raw]
-    pipeline = SafetyPipeline.create()
+    checks = default_checks(ner=SpacyPersonNer.load())
+    rules = SafetyPipeline(text_checks=checks)
+    before = _resident_mb()
+    stage = SecondStage.load()
+    stage.find("warm up the model pages", language="en")
+    print(f"resident memory added by the learned stage: {_resident_mb() - before:.0f} MB")
+    learned = SafetyPipeline(text_checks=checks, second_stage=stage)
+    for label, pipeline in (("rules", rules), ("rules+learned", learned)):
+        _measure(label, pipeline, lines, rounds=args.rounds, name=args.file.name)
+    _worst_case(learned)
+
+
+def _measure(
+    label: str, pipeline: SafetyPipeline, lines: list[dict[str, Any]], *, rounds: int, name: str
+) -> None:
+    """Time every line `rounds` times (after a warm-up round) and print the percentiles."""
     questions = [line for line in lines if "q" in line]
     generated = [line for line in lines if "generated" in line]
-    question_ms: list[float] = []
-    post_ms: list[float] = []
-    for round_number in range(args.rounds + 1):  # round 0 warms caches up and is discarded
+    samples: dict[str, list[tuple[float, float]]] = {"question": [], "postprocess": []}
+    for round_number in range(rounds + 1):  # round 0 warms caches up and is discarded
         for line in questions:
             analysis = _analysis(line.get("ocr", []), line.get("explicit_score"))
 
@@ -72,7 +103,7 @@ def main() -> None:
 
             elapsed = _time(policy)
             if round_number:
-                question_ms.append(elapsed)
+                samples["question"].append(elapsed)
         for line in generated:
             analysis = _analysis(line.get("ocr", []))
 
@@ -87,15 +118,19 @@ def main() -> None:
 
             elapsed = _time(post)
             if round_number:
-                post_ms.append(elapsed)
-    for label, samples in (("check_question+check_image", question_ms), ("postprocess", post_ms)):
-        if not samples:  # e.g. a held-out file with questions only
-            print(f"{label:<28} n=0     (no lines of this kind in {args.file.name})")
+                samples["postprocess"].append(elapsed)
+    for kind, pairs in samples.items():
+        if not pairs:  # e.g. a sealed round with questions only
+            print(f"{label:<14}{kind:<12} n=0 (no lines of this kind in {name})")
             continue
-        p50, p95 = _percentiles(samples)
-        verdict = "ok" if p95 < BUDGET_MS else f"over the {BUDGET_MS:.0f} ms budget"
-        print(f"{label:<28} n={len(samples):<5} p50={p50:6.2f} ms  p95={p95:6.2f} ms  {verdict}")
-    _worst_case(pipeline)
+        wall50, wall95 = _percentiles([wall for wall, _ in pairs])
+        cpu50, cpu95 = _percentiles([cpu for _, cpu in pairs])
+        budget = BUDGET_MS[label] if kind == "question" else None
+        verdict = "" if budget is None else ("ok" if cpu95 <= budget else f"over {budget:.0f} ms")
+        print(
+            f"{label:<14}{kind:<12} n={len(pairs):<5} wall p50={wall50:6.2f} p95={wall95:6.2f}"
+            f"  cpu p50={cpu50:6.2f} p95={cpu95:6.2f} ms  {verdict}"
+        )
 
 
 def _worst_case(pipeline: SafetyPipeline) -> None:
@@ -105,8 +140,8 @@ def _worst_case(pipeline: SafetyPipeline) -> None:
         "ja": ("この人" * 700)[:2000],
     }
     for language, question in probes.items():
-        elapsed = _time(lambda q=question, lang=language: pipeline.check_question(q, language=lang))
-        print(f"worst case {language} (2000 chars)   {elapsed:6.2f} ms")
+        wall, _ = _time(lambda q=question, lang=language: pipeline.check_question(q, language=lang))
+        print(f"worst case {language} (2000 chars)   {wall:6.2f} ms")
 
 
 if __name__ == "__main__":

