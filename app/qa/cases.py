@@ -96,6 +96,7 @@ class Case:
 
     id: str
     photo: Path
+    photo_ref: str  # as written in the case file (relative to it)
     question: str | None
     language: str | None
     detail: Detail
@@ -105,7 +106,7 @@ class Case:
 
     def summary(self) -> dict[str, Any]:
         """The case as results.jsonl records it."""
-        return {"id": self.id, "photo": str(self.photo), "question": self.question,
+        return {"id": self.id, "photo": self.photo_ref, "question": self.question,
                 "language": self.language, "detail": self.detail, "tags": list(self.tags),
                 "expect": self.expect.model_dump(exclude_unset=True, mode="json")}
 
@@ -172,7 +173,7 @@ def load_cases(path: Path) -> list[Case]:
                 )
             case_id = f"{case_id}@{number}"
         seen[case_id] = number
-        cases.append(Case(id=case_id, photo=photo, question=line.question,
+        cases.append(Case(id=case_id, photo=photo, photo_ref=line.photo, question=line.question,
                           language=line.language, detail=line.detail or "standard",
                           tags=line.tags, expect=line.expect, line=number))
     if not cases:

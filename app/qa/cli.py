@@ -79,8 +79,9 @@ def qa_run(
                                              help="Cases described at once.")] = 2,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:
-    """Describe every case's photo, check its expectations and report; exit 1 when a
-    case fails (or below --fail-under), 130 after Ctrl-C (the finished cases are written)."""
+    """Run a case file and report: exit 1 on a failed case (or below --fail-under), 130 on Ctrl-C.
+
+    After Ctrl-C the outputs are still written for the cases that finished."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,19 @@ def test_the_photos_and_their_licence_are_in_the_repository() -> None:
     readme = (REPO_ROOT / "qa" / "photos" / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in readme and "Gurari" in readme
     assert require_photos_dir() == REPO_ROOT / "qa" / "photos" / "vizwiz"
+
+
+def test_the_ci_floor_and_the_baseline_match_the_shipped_file() -> None:
+    floor = re.search(r"^QA_FLOOR_PERCENT=([\d.]+)$", (REPO_ROOT / ".ci" / "run").read_text(),
+                      re.MULTILINE)
+    assert floor, ".ci/run sets QA_FLOOR_PERCENT"
+    baseline = REPO_ROOT / "qa" / "baseline"
+    summary = json.loads((baseline / "summary.json").read_text(encoding="utf-8"))
+    assert summary["pass_rate"] * 100 >= float(floor.group(1))
+    records = [json.loads(line) for line in
+               (baseline / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    cases = {case.id: case for case in load_cases(SHIPPED)}
+    assert [r["id"] for r in records] == list(cases)
+    for record in records:  # refresh the baseline whenever an expectation changes
+        expect = cases[record["id"]].expect.model_dump(exclude_unset=True, mode="json")
+        assert record["expect"] == expect, record["id"]

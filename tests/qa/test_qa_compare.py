@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import QaRun, sightline
+from qa_support import QaRun, sightline
 
 from app.qa.compare import compare_runs
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import xmlschema
-from conftest import CASES, write_case_file
 from junitparser import JUnitXml, Skipped
+from qa_support import CASES, write_case_file
 
 from app.qa.cases import load_cases
 from app.qa.results import CaseResult

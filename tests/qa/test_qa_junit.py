@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import xmlschema
-from conftest import CASES, QaRun
 from junitparser import Error, Failure, JUnitXml, Skipped
+from qa_support import CASES, QaRun
 
 SCHEMA = Path(__file__).with_name("junit.xsd")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
-from conftest import CASES, QaRun
 from PIL import Image
+from qa_support import CASES, QaRun
 
 from app.qa.thumbnails import THUMBNAIL_SIDE
 

@@ -3,7 +3,7 @@ it should and fails where it cannot, and the outputs say so."""
 
 from __future__ import annotations
 
-from conftest import CASES, QaRun
+from qa_support import CASES, QaRun
 
 from app.qa.cases import EXPECTATION_KINDS
 from app.qa.runner import exit_status

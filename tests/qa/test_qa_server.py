@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CASES, sightline, write_case_file
 from live import LiveServer, register_and_log_in, server_settings, start_server
+from qa_support import CASES, sightline, write_case_file
 
 
 @pytest.fixture(scope="module")
