@@ -18,7 +18,7 @@ TEXT_LIMIT: dict[Detail, int | None] = {"brief": 3, "standard": 10, "detailed": 
 
 
 def no_text(ctx: AnswerContext) -> str:
-    """"No text", or "could not read the text" when the OCR analyzer failed."""
+    """ "No text", or "could not read the text" when the OCR analyzer failed."""
     book = ctx.book
     return book.ocr_failed() if "ocr" in ctx.analysis.failed_analyzers else book.no_text()
 
@@ -71,9 +71,7 @@ def people(ctx: AnswerContext) -> Block:
     """How many faces and where (never who)."""
     if not ctx.analysis.faces:
         return Block("people", (ctx.book.no_people(),), False)
-    return Block(
-        "people", (ctx.book.people(ctx.analysis.faces, ctx.detail == "detailed"),), True
-    )
+    return Block("people", (ctx.book.people(ctx.analysis.faces, ctx.detail == "detailed"),), True)
 
 
 def display_number(ctx: AnswerContext) -> Block:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from models.compose import intents
 from models.compose.blocks import Intent, QuestionRoute
 from models.compose.extract import parse_number_words
-from models.compose.intents import FALLBACK_INTENT, INTENTS, family_of
+from models.compose.intents import FALLBACK_INTENT, family_of
 
 __all__ = ["Intent", "QuestionRoute", "route_question"]
 
@@ -32,7 +33,7 @@ def route_question(question: str | None) -> QuestionRoute:
         return QuestionRoute(intents=(FALLBACK_INTENT,))
     text = question.strip()
     positions: dict[Intent, int] = {}
-    for spec in INTENTS:
+    for spec in intents.INTENTS:
         match = spec.pattern.search(text) if spec.pattern is not None else None
         if match:
             positions[spec.name] = match.start()

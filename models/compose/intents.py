@@ -111,14 +111,13 @@ INTENTS: tuple[IntentSpec, ...] = (
 )
 
 FALLBACK_INTENT: Intent = "describe"
-_BY_NAME = {spec.name: spec for spec in INTENTS}
 
 
 def intent_spec(name: Intent) -> IntentSpec:
     """The registry entry of an intent."""
-    return _BY_NAME[name]
+    return next(spec for spec in INTENTS if spec.name == name)
 
 
 def family_of(name: Intent) -> Family:
     """The family of an intent."""
-    return _BY_NAME[name].family
+    return intent_spec(name).family

@@ -180,8 +180,7 @@ class Phrasebook:
         if temps:
             degrees = [
                 self._say(
-                    "compose.temperature."
-                    + ("fahrenheit" if t.scale == "F" else "celsius"),
+                    "compose.temperature." + ("fahrenheit" if t.scale == "F" else "celsius"),
                     value=format_number(t.value, language=self.language),
                 )
                 for t in temps[:3]

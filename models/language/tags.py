@@ -129,9 +129,7 @@ def negotiate(
         if found is not None:
             return found
     ranges = parse_accept_language(accept_language)
-    excluded = {
-        match for r in ranges if r.weight == 0 and (match := best_match(r.tag, available))
-    }
+    excluded = {match for r in ranges if r.weight == 0 and (match := best_match(r.tag, available))}
     for language_range in ranges:
         if language_range.weight == 0:
             continue

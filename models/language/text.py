@@ -34,19 +34,14 @@ def catalogue_for(language: str | None) -> Catalogue:
     return languages.catalogue(languages.resolve(language))
 
 
-def _lookup(key: str, language: str | None, context: str | None, count: int | None) -> str:
+def _lookup(key: str, language: str | None, count: int | None) -> str:
     languages = current_languages()
     for tag in dict.fromkeys((languages.resolve(language), languages.default)):
         catalogue = languages.catalogue(tag)
-        found = (
-            catalogue.text(key, context=context)
-            if count is None
-            else catalogue.plural(key, count, context=context)
-        )
+        found = catalogue.text(key) if count is None else catalogue.plural(key, count)
         if found is not None:
             return found
-    where = f"{context}|{key}" if context else key
-    raise MissingMessageError(f"no message {where!r} in the {languages.default!r} catalogue")
+    raise MissingMessageError(f"no message {key!r} in the {languages.default!r} catalogue")
 
 
 def message(key: str, *, language: str | None, **values: object) -> str:
@@ -54,7 +49,7 @@ def message(key: str, *, language: str | None, **values: object) -> str:
 
     `message("guidance.too_dark", language="ja")`
     """
-    template = _lookup(key, language, None, None)
+    template = _lookup(key, language, None)
     return template.format(**values) if values else template
 
 
@@ -63,7 +58,7 @@ def plural_message(key: str, count: int, *, language: str | None, **values: obje
 
     `plural_message("compose.more_lines", 3, language="en")` → "There are 3 more lines."
     """
-    template = _lookup(key, language, None, count)
+    template = _lookup(key, language, count)
     return template.format(count=format_number(count, language=language), **values)
 
 
@@ -114,9 +109,7 @@ def format_number(value: float, *, language: str | None) -> str:
     return format_decimal(value, locale=catalogue_for(language).locale)
 
 
-def format_calendar_date(
-    *, year: int, month: int, day: int | None, language: str | None
-) -> str:
+def format_calendar_date(*, year: int, month: int, day: int | None, language: str | None) -> str:
     """A date for speaking: "12 June 2024" / "2024年6月12日"; month and year without a day."""
     locale = catalogue_for(language).locale
     if day is None:
