@@ -9,7 +9,8 @@ Combination rule (`combine`), in order:
 3. Otherwise the classifier refuses only when its top class is a refusal class
    and its probability reaches that class's calibrated threshold (grouped
    cross-validation, see safety/learned/train.py).
-4. The classifier may add disclaimer categories; it never removes one.
+4. The classifier may add disclaimer categories; it never removes one. (A question
+   in the must-not-refuse table is not embedded at all: it keeps the rules' topics.)
 
 If the embedder or a head raises, the finding says `failed` and the fallback
 fails closed: a question that refers to a person and is not in the
@@ -98,6 +99,15 @@ class SecondStage:
         japanese = normalize_japanese(question) if contains_japanese(question) else ""
         allowed = must_answer(english=normalize_english(question), japanese=japanese)
         person = refers_to_person(question)
+        if allowed:  # the classifier could not refuse it: skip the embedding's cost
+            return QuestionFinding(
+                label="answer",
+                probability=0.0,
+                confident=False,
+                must_answer=True,
+                refers_to_person=person,
+                elapsed_ms=(time.perf_counter() - started) * 1000.0,
+            )
         try:
             vectors = self._embedder.embed([question])
             top = self._model.question.scores(vectors)[0]

