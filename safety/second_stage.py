@@ -110,7 +110,8 @@ class SecondStage:
             )
         try:
             vectors = self._embedder.embed([question])
-            top = self._model.question.scores(vectors)[0]
+            lang = "ja" if japanese else "en"  # the script decides, as for the rules
+            top = self._model.question.scores(vectors, language=lang)[0]
             categories = frozenset(
                 cast(DisclaimerCategory, name)
                 for name, head in self._model.disclaimers.items()

@@ -59,14 +59,15 @@ class LinearHead:
         result: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
         return result
 
-    def scores(self, vectors: Vectors) -> tuple[ClassScore, ...]:
-        """The top class of each vector, with its threshold verdict."""
+    def scores(self, vectors: Vectors, *, language: str = "") -> tuple[ClassScore, ...]:
+        """The top class of each vector, with its threshold verdict (the language's own
+        threshold, "class@ja", when the head has one)."""
         found = []
         for row in self.probabilities(vectors):
             index = int(row.argmax())
             label = self.classes[index]
             probability = float(row[index])
-            threshold = self.thresholds.get(label)
+            threshold = self.thresholds.get(f"{label}@{language}", self.thresholds.get(label))
             above = threshold is not None and probability >= threshold
             found.append(ClassScore(label=label, probability=probability, above_threshold=above))
         return tuple(found)

@@ -13,7 +13,8 @@ Thresholds come from grouped 5-fold cross-validation (paraphrases of one item
 stay in one fold): for each refusal class, the lowest confidence at which the
 out-of-fold predictions on the questions left to this stage (the rules do not
 refuse them and the must-not-refuse table does not answer them) keep at least
-85 % precision and refuse at most 0.4 % of the answer questions. The same for the
+85 % precision and refuse at most 0.4 % of the answer questions, separately for
+English and Japanese questions. The same for the
 sentence head over ok sentences, and 85 % precision for disclaimers.
 """
 
@@ -210,7 +211,13 @@ def train_question_head(examples: Sequence[Example], features: Matrix) -> tuple[
     groups = [e.group for e in examples]
     oof = out_of_fold(features, labels, groups, QUESTION_CLASSES)
     eligible = [not rules_refuse(e) and not _must_answer(e) for e in examples]
-    thresholds = calibrate(oof, labels, QUESTION_CLASSES, negative="answer", eligible=eligible)
+    thresholds: dict[str, float] = {}
+    # Calibrated per language ("class@ja"): Japanese everyday questions sit closer to the
+    # refusal classes in embedding space, so one threshold for both over-refused them.
+    for language in ("en", "ja"):
+        in_language = [ok and e.lang == language for ok, e in zip(eligible, examples, strict=True)]
+        found = calibrate(oof, labels, QUESTION_CLASSES, negative="answer", eligible=in_language)
+        thresholds.update({f"{name}@{language}": value for name, value in found.items()})
     return _multiclass_head(features, labels, QUESTION_CLASSES, thresholds), oof
 
 
@@ -356,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Train and write the model file, or (--check) compare a retrained model with it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="retrain and compare, write nothing")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model")
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits  # comes with scikit-learn
 
@@ -368,9 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         same_data = committed["provenance"]["data_sha256"] == model["provenance"]["data_sha256"]
         print(f"data hash matches: {same_data}; largest weight difference: {difference:.2e}")
         return 0 if same_data and difference < 1e-3 else 1
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
     print(
         json.dumps(model["question_head"]["thresholds"]),
         json.dumps(model["sentence_head"]["thresholds"]),
