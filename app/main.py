@@ -15,6 +15,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from app.api import auth_routes, description_routes, health_routes
 from app.api.errors import install_error_handlers
+from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.body_limit import BodySizeLimitMiddleware
 from app.describe.retention import purge_expired
 from app.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS_TOTAL
@@ -28,7 +29,7 @@ async def _purge_periodically(services: AppServices) -> None:
     """Delete expired retained photos every `purge_interval_s` seconds."""
     while True:
         try:
-            await purge_expired(sessions=services.sessions)
+            await purge_expired(sessions=services.sessions, files=services.describe.files)
         except Exception:
             logger.exception("photo purge failed")
         await asyncio.sleep(services.settings.purge_interval_s)
@@ -55,9 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Describes photos for blind and low-vision people: grounded, private, honest about risk.",
         lifespan=lifespan,
-        openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # served by install_offline_docs, without a CDN
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     # Keep uploaded photos in memory up to the body limit: Starlette would otherwise
     # spool parts over 1 MB to a temporary file, and original bytes must never be stored.
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_routes.router)
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
+    install_openapi(app)
+    install_offline_docs(app)
 
     @app.middleware("http")
     async def _observe(request: Request, call_next: RequestResponseEndpoint) -> Response:
