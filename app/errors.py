@@ -88,3 +88,13 @@ class ServiceUnavailableError(SightlineError):
     code = "unavailable"
     default_detail = "The service is busy. Please try again shortly."
     retry_after_s = 5
+
+
+class RequestAbandonedError(SightlineError):
+    """The client went away while its request waited for a turn; the work is skipped.
+
+    Never seen by the client (it is gone); logged and counted like any answer."""
+
+    status_code = 499
+    code = "client_closed_request"
+    default_detail = "The request was abandoned by the client."

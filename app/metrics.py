@@ -40,3 +40,8 @@ WORK_REFUSED_TOTAL = Counter(
     "Work refused with 503 because its queue was full, by kind",
     ["kind"],
 )
+WORK_ABANDONED_TOTAL = Counter(
+    "sightline_work_abandoned_total",
+    "Work skipped at its turn because the client had gone away while it waited, by kind",
+    ["kind"],
+)

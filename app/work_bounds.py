@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import ParamSpec, TypeVar
 
-from app.errors import ServiceUnavailableError
-from app.metrics import WORK_REFUSED_TOTAL, WORK_RUNNING, WORK_WAITING
+from app.errors import RequestAbandonedError, ServiceUnavailableError
+from app.metrics import WORK_ABANDONED_TOTAL, WORK_REFUSED_TOTAL, WORK_RUNNING, WORK_WAITING
 from app.settings import Settings
 
 P = ParamSpec("P")
 T = TypeVar("T")
+# Answers whether the client that is waiting has gone away (e.g. Request.is_disconnected).
+Abandoned = Callable[[], Awaitable[bool]]
 
 # Seconds a refused client is told to wait: about what a full describe queue
 # takes to move by a few places on the smallest deployment (2 cores).
@@ -101,8 +103,12 @@ class AdmissionGate:
         """How many wait for a turn now."""
         return len(self._waiters)
 
-    async def acquire(self) -> None:
-        """Take a turn, waiting in line if needed; 503 when the line is full."""
+    async def acquire(self, abandoned: Abandoned | None = None) -> None:
+        """Take a turn, waiting in line if needed; 503 when the line is full.
+
+        After a wait, `abandoned()` is asked whether the client is still there: a
+        request whose client gave up while queued gives its turn straight back
+        (RequestAbandonedError) instead of doing work nobody will receive."""
         if self._running < self.limit and not self._waiters:
             self._running += 1
             self._observe()
@@ -122,6 +128,10 @@ class AdmissionGate:
                 self._waiters.remove(waiter)
                 self._observe()
             raise
+        if abandoned is not None and await abandoned():
+            WORK_ABANDONED_TOTAL.labels(self.name).inc()
+            self.release()
+            raise RequestAbandonedError()
 
     def release(self) -> None:
         """End a turn: hand it to the longest waiter, or free the slot."""
@@ -135,9 +145,9 @@ class AdmissionGate:
         self._observe()
 
     @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
+    async def turn(self, abandoned: Abandoned | None = None) -> AsyncIterator[None]:
         """`async with gate.turn():` holds a turn for the block."""
-        await self.acquire()
+        await self.acquire(abandoned)
         try:
             yield
         finally:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
@@ -94,6 +94,7 @@ def _clean_question(question: str | None) -> str | None:
 async def create_description(
     auth: AuthDep,
     services: ServicesDep,
+    request: Request,
     response: Response,
     photo: Annotated[UploadFile, File(description="JPEG, PNG or HEIC/HEIF photo.")],
     question: Annotated[
@@ -137,6 +138,7 @@ async def create_description(
             question=question,
             detail=detail,
             language=language,
+            abandoned=request.is_disconnected,
         )
         return StreamingResponse(
             _server_sent_events(events),
@@ -154,6 +156,7 @@ async def create_description(
         language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
+        abandoned=request.is_disconnected,
     )
     if replayed:
         response.status_code = status.HTTP_200_OK
@@ -241,6 +244,7 @@ async def ask_follow_up(
     body: FollowUpBody,
     auth: AuthDep,
     services: ServicesDep,
+    request: Request,
     accept_language: Annotated[
         str | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
@@ -259,6 +263,7 @@ async def ask_follow_up(
         question=body.question.strip(),
         detail=body.detail,
         language=language,
+        abandoned=request.is_disconnected,
     )
 
 

@@ -41,6 +41,7 @@ from app.schemas.descriptions import (
 )
 from app.schemas.feedback import FeedbackCategory, FeedbackOut, Rating
 from app.services import PipelineServices
+from app.work_bounds import Abandoned
 from models.types import ConversationTurn, Detail, ImageAnalysis
 
 
@@ -83,11 +84,13 @@ async def create_description(
     language: str,
     idempotency_key: str | None,
     idempotency_ttl: timedelta,
+    abandoned: Abandoned | None = None,
 ) -> tuple[Description, bool]:
     """Describe a photo and store the result. Returns (description, replayed).
 
-    The request waits for its turn (503 when the queue is full). With an
-    idempotency key, a retry gets the stored description instead of a new one."""
+    The request waits for its turn (503 when the queue is full; skipped when
+    `abandoned()` says the client left meanwhile). With an idempotency key, a
+    retry gets the stored description instead of a new one."""
     claim_id: str | None = None
     if idempotency_key:
         claimed = await claim_or_replay(
@@ -103,7 +106,7 @@ async def create_description(
             return description_out(claimed), True
         claim_id = claimed
     try:
-        async with describe.admission.turn():
+        async with describe.admission.turn(abandoned):
             outcome = await describe.pipeline.describe_photo(
                 photo=photo, question=question, detail=detail, language=language
             )
@@ -136,12 +139,13 @@ async def start_streamed_description(
     question: str | None,
     detail: Detail,
     language: str,
+    abandoned: Abandoned | None = None,
 ) -> AsyncIterator[StreamEvent]:
     """Wait for a turn, ingest and analyze now (so a bad photo still gets its 4xx
     status), then return the events of the answer: sentences as they are written,
     and a final `done` carrying the stored description. The turn is held until
     the last event has been produced."""
-    await describe.admission.acquire()
+    await describe.admission.acquire(abandoned)
     try:
         analyzed = await describe.pipeline.analyze_photo(photo=photo, language=language)
     except BaseException:
@@ -243,6 +247,7 @@ async def ask_follow_up(
     question: str,
     detail: Detail | None,
     language: str | None,
+    abandoned: Abandoned | None = None,
 ) -> FollowUp:
     """Answer another question about the same photo: from the retained copy when
     there is one, otherwise from the stored analysis. Waits for a turn like a
@@ -255,7 +260,7 @@ async def ask_follow_up(
         ConversationTurn(question=row.question or "", answer=earlier.text),
         *(ConversationTurn(question=turn.question, answer=follow_up_out(turn).text) for turn in turns),
     )
-    async with describe.admission.turn():
+    async with describe.admission.turn(abandoned):
         image = await describe.files.run(describe.store.load, row.photo_path)
         answer = await describe.pipeline.answer(
             image=image,

@@ -8,16 +8,19 @@ every wait is on a count or an event, never on a sleep.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from live import LiveServer, register_and_log_in, server_settings, start_server
 from photos import files, small_jpeg
 
+from app.metrics import WORK_ABANDONED_TOTAL
 from app.services import AppServices
 
 LIMIT, QUEUE, EXTRA = 1, 3, 2
@@ -120,3 +123,40 @@ def test_a_queued_follow_up_waits_its_turn_too(small_server: LiveServer) -> None
         held.release.set()
         assert describing.result() == 201
         assert asking.result() == 201
+
+
+def send_and_leave(server: LiveServer, token: str, photo: bytes) -> socket.socket:
+    """Send a whole describe request on a raw socket and return it unread (to close later)."""
+    request = httpx.Request("POST", server.base_url + "/v1/descriptions", files=files(photo),
+                            headers={"Authorization": f"Bearer {token}"})
+    head = f"POST /v1/descriptions HTTP/1.1\r\nHost: {request.url.host}\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in request.headers.items() if name.lower() != "host")
+    connection = socket.create_connection((request.url.host, request.url.port))
+    connection.sendall(head.encode() + b"\r\n" + request.read())
+    return connection
+
+
+def test_a_request_whose_client_left_while_queued_is_skipped(small_server: LiveServer) -> None:
+    account = register_and_log_in(small_server)
+    services = services_of(small_server)
+    gate, connections = services.describe.admission, small_server.server.server_state.connections
+    skipped = WORK_ABANDONED_TOTAL.labels("describe")._value.get()
+
+    def describe() -> int:
+        with small_server.client(account.access_token) as client:
+            return client.post("/v1/descriptions", files=files(small_jpeg())).status_code
+
+    with HeldAnalysis(services) as held, ThreadPoolExecutor(1) as pool:
+        first = pool.submit(describe)
+        wait_for(lambda: held.entered == 1, "the first request is being analyzed")
+        open_before = len(connections)
+        leaving = send_and_leave(small_server, account.access_token, small_jpeg((1, 1, 1)))
+        wait_for(lambda: gate.waiting == 1, "the second request is queued")
+        leaving.close()
+        wait_for(lambda: len(connections) == open_before, "the server saw the client leave")
+        held.release.set()
+        assert first.result() == 201
+        wait_for(lambda: (gate.running, gate.waiting) == (0, 0), "the gate is idle")
+    assert held.entered == 1, "the abandoned request must not be analyzed"
+    assert WORK_ABANDONED_TOTAL.labels("describe")._value.get() == skipped + 1
+    assert len(account.client.get("/v1/descriptions").json()["items"]) == 1
