@@ -302,6 +302,14 @@ def safety_eval(
             help="Score this sealed round and record its first score; refused if it has one.",
         ),
     ] = None,
+    rules_only: Annotated[
+        bool,
+        typer.Option(
+            "--rules-only",
+            help="Score with the rules alone (the pipeline before the learned stage), e.g. to "
+            "record the first score of a round written before it.",
+        ),
+    ] = False,
     record_met: Annotated[
         bool,
         typer.Option(
@@ -335,13 +343,18 @@ def safety_eval(
         rounds = tuple(chosen)
     elif file is not None:
         rounds = (Round(name=TUNING, path=file, sealed=False),)
-    pipeline = SafetyPipeline.create()
+    pipeline = SafetyPipeline.create(learned=not rules_only)
     verdicts = []
     for round_ in rounds:
         report = run_evaluation(round_.path, pipeline)
         if first_score is not None:
             try:
-                path = record_first_score(round_, report, code_commit=_code_commit())
+                path = record_first_score(
+                    round_,
+                    report,
+                    code_commit=_code_commit(),
+                    pipeline="rules only" if rules_only else "full",
+                )
             except FirstScoreExistsError:
                 typer.echo(f"{first_score} already has a first score.", err=True)
                 raise typer.Exit(1) from None

@@ -128,8 +128,13 @@ def read_first_score(round_: Round) -> dict[str, Any] | None:
     return loaded
 
 
-def record_first_score(round_: Round, report: EvaluationReport, *, code_commit: str) -> Path:
-    """Write a sealed round's first score; raise FirstScoreExistsError if it has one already."""
+def record_first_score(
+    round_: Round, report: EvaluationReport, *, code_commit: str, pipeline: str = "full"
+) -> Path:
+    """Write a sealed round's first score; raise FirstScoreExistsError if it has one already.
+
+    `pipeline` says what was scored ("full", or "rules only" for a round written before the
+    learned stage existed)."""
     if not round_.sealed:
         raise ValueError("only sealed rounds have a first score")
     record = {
@@ -137,6 +142,7 @@ def record_first_score(round_: Round, report: EvaluationReport, *, code_commit: 
         "file_sha256": file_sha256(round_.path),
         "scored_at": _now(),
         "code_commit": code_commit,
+        "pipeline": pipeline,
         "metrics": report.metrics(),
         "report": {k: v for k, v in report.to_dict().items() if k != "mistakes"},
     }
