@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 
 PIPELINE_STAGE_SECONDS = Histogram(
     "sightline_pipeline_stage_seconds",
@@ -25,3 +31,13 @@ HTTP_REQUEST_SECONDS = Histogram(
     "HTTP request duration by route template",
     ["method", "route"],
 )
+
+
+def metrics_payload() -> tuple[bytes, str]:
+    """The current metrics in Prometheus text format, and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def serve_metrics_port(*, port: int, host: str) -> None:
+    """Serve `/metrics` on its own port (a daemon thread), for scrapers on a private network."""
+    start_http_server(port, addr=host)

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.auth.passwords import PasswordService
 from app.auth.tokens import TokenService
 from app.backends import create_backend
-from app.db.engine import create_engine, create_session_factory
+from app.db.engine import DatabaseTimeouts, create_engine, create_session_factory
 from app.describe.pipeline import DescribePipeline
 from app.describe.retention import PhotoStore
 from app.ingest_pool import PhotoDecoder
-from app.ratelimit import RateLimiter
+from app.ratelimit import RateLimiter, create_rate_limiter
 from app.settings import Settings
 from models.analysis import AnalysisSuite
 from safety.pipeline import SafetyPipeline
@@ -99,11 +99,8 @@ async def pipeline_services(settings: Settings) -> AsyncIterator[PipelineService
 @asynccontextmanager
 async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     """Database, auth, rate limits and the pipeline, built once."""
-    engine = create_engine(settings.resolved_database_url)
-    limiter = RateLimiter.create(
-        redis_url=settings.redis_url,
-        limits={"login": settings.login_rate_limit, "register": settings.register_rate_limit},
-    )
+    engine = create_engine(settings.resolved_database_url, DatabaseTimeouts.from_settings(settings))
+    limiter = create_rate_limiter(settings)
     try:
         async with pipeline_services(settings) as describe:
             yield AppServices(

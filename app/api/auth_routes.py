@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from app.api.deps import AdminDep, AuthDep, ClientAddressDep, ServicesDep, SessionDep
 from app.auth import service as auth_service
+from app.auth.password_policy import MAX_PASSWORD_LENGTH
+from app.db.engine import checkpoint_after_erasure
 from app.db.tables import Account
 from app.describe import service as describe_service
 
@@ -18,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["auth"])
 
 class RegisterBody(BaseModel):
     email: str = Field(max_length=320)
-    password: str = Field(max_length=256)
+    password: str = Field(max_length=MAX_PASSWORD_LENGTH)
     languages: list[str] = Field(default_factory=lambda: ["en"], max_length=8)
 
 
@@ -59,13 +61,14 @@ async def register(
 ) -> AccountOut:
     """Create a user account (volunteers and admins are created by an admin)."""
     await services.limiter.hit_or_raise("register", address)
+    await services.limiter.hit_or_raise("register_account", body.email.lower())
     account = await auth_service.create_account(
         session=session,
         passwords=services.passwords,
         email=body.email,
         password=body.password,
         role="user",
-        languages=",".join(body.languages),
+        languages=body.languages,
     )
     return _account_out(account)
 
@@ -78,7 +81,12 @@ async def issue_token(
     address: ClientAddressDep,
 ) -> TokenOut:
     """OAuth2 password flow: `username` (the email) and `password` → access and refresh tokens."""
-    await services.limiter.hit_or_raise("login", address, form.username.lower())
+    # Per address and account, per account from any address (distributed guessing),
+    # per address across accounts (password spraying).
+    account_key = form.username.strip().lower()
+    await services.limiter.hit_or_raise("login_address", address)
+    await services.limiter.hit_or_raise("login_account", account_key)
+    await services.limiter.hit_or_raise("login", address, account_key)
     pair = await auth_service.log_in(
         session=session,
         passwords=services.passwords,
@@ -120,11 +128,16 @@ async def read_me(auth: AuthDep) -> AccountOut:
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
-async def erase_me(auth: AuthDep, services: ServicesDep, session: SessionDep) -> Response:
+async def erase_me(
+    auth: AuthDep, services: ServicesDep, session: SessionDep, background: BackgroundTasks
+) -> Response:
     """Erase the account and everything it owns: rows and stored photos."""
     await describe_service.erase_account(
         session=session, store=services.describe.store, account_id=auth.account.id
     )
+    # After the commit (background tasks run once the response is sent): push the
+    # erased pages out of SQLite's WAL (issue 13, docs/security.md).
+    background.add_task(checkpoint_after_erasure, services.engine)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -144,6 +157,6 @@ async def create_account(
         email=body.email,
         password=body.password,
         role=body.role,
-        languages=",".join(body.languages),
+        languages=body.languages,
     )
     return _account_out(account)
