@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from app.qa.cli import qa_cli
 from app.settings import Settings
 
 cli = typer.Typer(
@@ -22,6 +23,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(accounts_cli, name="accounts")
 cli.add_typer(models_cli, name="models")
 cli.add_typer(safety_cli, name="safety")
+cli.add_typer(qa_cli, name="qa")
 
 DetailOption = Literal["brief", "standard", "detailed"]
 

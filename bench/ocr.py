@@ -1,6 +1,6 @@
 """OCR benchmark: character accuracy and latency on the labelled shared photos.
 
-    python bench/ocr.py [--photos ../shared/photos/vizwiz] [--repeat 1]
+    python bench/ocr.py [--photos qa/photos/vizwiz] [--repeat 1]
 
 Compares Sightline's OCR (`models.analyzers.ocr.OcrReader`, rapidocr PP-OCRv6)
 with Tesseract (the `tesseract` binary from Debian, called through subprocess;
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "bench" / "data" / "ocr_labels.json"
-PHOTOS = ROOT.parent / "shared" / "photos" / "vizwiz"
+PHOTOS = ROOT / "qa" / "photos" / "vizwiz"
 
 
 def normalise(text: str) -> str:
