@@ -36,7 +36,7 @@ from app.startup import check_database
 
 # Connect 3 s + statement 5 s (a pooled connection's ping, then a new connection) bound
 # each wait; a loaded machine gets a margin on top.
-FAULT_ANSWER_S = 15.0
+FAULT_ANSWER_S = 20.0
 SERVE = Path(sys.executable).parent / "sightline"
 
 
@@ -236,7 +236,7 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], elapsed: flo
     assert result.returncode != 0
     assert len(lines) == 1, lines[:5]
     assert lines[0].startswith("Sightline cannot start:") and words in lines[0], lines[0]
-    assert elapsed < 20, elapsed  # was 26 s and 534 lines for a refused database
+    assert elapsed < 25, elapsed  # was 26-66 s and 534 lines for a refused database
 
 
 def test_start_up_with_a_refused_database_fails_fast(tmp_path: Path) -> None:

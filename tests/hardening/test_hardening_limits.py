@@ -42,7 +42,7 @@ def test_rotating_x_forwarded_for_does_not_reset_the_login_limit(direct_server: 
             ).status_code
             for i in range(12)
         ]
-    # login_rate_limit is 10/minute per address and account: the header changed nothing.
+    # login_rate_limit is 10 per address and account: the header changed nothing.
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]
 
@@ -75,7 +75,7 @@ def test_password_spraying_from_one_address_meets_429(proxied_server: Server) ->
     sprayer = new_address()
     with proxied_server.client(address=sprayer) as client:
         statuses = [log_in(client, email, "Summer2024!").status_code for email in emails]
-    # login_address_rate_limit: 30/minute per address across accounts.
+    # login_address_rate_limit: 30 per address across accounts.
     assert statuses[:30] == [401] * 30
     assert set(statuses[30:]) == {429}
 
