@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
-from starlette.middleware.base import RequestResponseEndpoint
 
 from app.api import auth_routes, description_routes, health_routes, metrics_routes
 from app.api.errors import install_error_handlers
 from app.api.fault_errors import install_fault_handlers
+from app.api.observe import RequestObserver
+from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
-from app.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS_TOTAL
 from app.services import AppServices, app_services
 from app.settings import Settings
 
@@ -29,7 +28,7 @@ async def _purge_periodically(services: AppServices) -> None:
     """Delete expired retained photos every `purge_interval_s` seconds."""
     while True:
         try:
-            await purge_expired(sessions=services.sessions)
+            await purge_expired(sessions=services.sessions, files=services.describe.files)
         except Exception:
             logger.exception("photo purge failed")
         await asyncio.sleep(services.settings.purge_interval_s)
@@ -56,9 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Describes photos for blind and low-vision people: grounded, private, honest about risk.",
         lifespan=lifespan,
-        openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # served by install_offline_docs, without a CDN
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     # Keep uploaded photos in memory up to the body limit: Starlette would otherwise
     # spool parts over 1 MB to a temporary file, and original bytes must never be stored.
@@ -69,26 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_routes.router)  # issue 13 (harden): /metrics behind a token
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
+    install_openapi(app)
+    install_offline_docs(app)
 
-    @app.middleware("http")
-    async def _observe(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        elapsed = time.perf_counter() - started
-        HTTP_REQUESTS_TOTAL.labels(request.method, route, str(response.status_code)).inc()
-        HTTP_REQUEST_SECONDS.labels(request.method, route).observe(elapsed)
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 1),
-            },
-        )
-        return response
-
+    app.add_middleware(RequestObserver)
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
     # headers, then body size/time limits and the token check before an upload is read.
     install_edge_middleware(app, settings)

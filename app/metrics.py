@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     start_http_server,
@@ -30,6 +31,26 @@ HTTP_REQUEST_SECONDS = Histogram(
     "sightline_http_request_seconds",
     "HTTP request duration by route template",
     ["method", "route"],
+)
+WORK_RUNNING = Gauge(
+    "sightline_work_running",
+    "Work holding a turn now, by kind (app/work_bounds.py)",
+    ["kind"],
+)
+WORK_WAITING = Gauge(
+    "sightline_work_waiting",
+    "Work waiting in a bounded queue now, by kind",
+    ["kind"],
+)
+WORK_REFUSED_TOTAL = Counter(
+    "sightline_work_refused_total",
+    "Work refused with 503 because its queue was full, by kind",
+    ["kind"],
+)
+WORK_ABANDONED_TOTAL = Counter(
+    "sightline_work_abandoned_total",
+    "Work skipped at its turn because the client had gone away while it waited, by kind",
+    ["kind"],
 )
 
 

@@ -95,9 +95,11 @@ async def create_account(
     if role not in ROLES:
         raise ValidationFailedError("Unknown role.")
     stored_languages = account_languages(languages)
-    # Hashed before the lookup: a taken email costs the same as a new one, so the
-    # answer's timing does not tell which emails have accounts.
-    password_hash = passwords.hash(password)
+    # Hash before the first query: the session takes a database connection at its
+    # first query and keeps it to the end, and a hash must not hold one. It also
+    # makes a taken email cost the same as a new one, so the answer's timing does
+    # not tell which emails have accounts.
+    password_hash = await passwords.hash_password(password)
     return await _add_account_unless_taken(
         session, email=email, password_hash=password_hash, role=role, languages=stored_languages
     )
@@ -135,7 +137,7 @@ async def log_in(
     """Check the password (same cost for unknown accounts) and open a login session."""
     account = await accounts_repo.get_account_by_email(session, email=email)
     if (
-        not passwords.verify(account.password_hash if account else None, password)
+        not await passwords.verify_password(account.password_hash if account else None, password)
         or account is None
     ):
         raise NotAuthenticatedError("The email or password is incorrect.")
