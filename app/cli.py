@@ -40,7 +40,7 @@ async def _upgrade(settings: Settings) -> None:
     from app.db.engine import create_engine
     from app.db.migrate import upgrade_database
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade_database(engine)
@@ -55,16 +55,35 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
 ) -> None:
     """Run the HTTP API (applies migrations first unless --no-migrate)."""
-    import uvicorn
+    import os
 
     from app.logging_setup import configure_logging
-    from app.main import create_app
+    from app.startup import StartupError, check_database, prepare_data_dir
 
     settings = _settings()
     configure_logging(settings.log_level)
-    if migrate:
-        asyncio.run(_upgrade(settings))
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+    # Everything this process writes (database, secrets, retained photos, caches)
+    # is readable by its own user only.
+    os.umask(0o077)
+    try:
+        prepare_data_dir(settings.data_dir)
+        asyncio.run(check_database(settings, migrate=migrate))
+    except StartupError as error:
+        typer.echo(f"Sightline cannot start: {error}.", err=True)
+        raise typer.Exit(1) from None
+    # Imported only now: loading the app (and its model libraries) takes seconds.
+    import uvicorn
+
+    from app.main import create_app
+    from app.metrics import serve_metrics_port
+    from app.startup import uvicorn_config
+
+    if settings.metrics_port:
+        serve_metrics_port(port=settings.metrics_port, host=host)
+    server = uvicorn.Server(uvicorn_config(create_app(settings), settings, host=host, port=port))
+    server.run()
+    if not server.started:  # the lifespan failed (uvicorn.run exits 3 the same way)
+        raise typer.Exit(3)
 
 
 @cli.command()
@@ -157,7 +176,7 @@ def accounts_create(
                     email=email,
                     password=password,
                     role=role,  # type: ignore[arg-type]
-                    languages=languages,
+                    languages=[tag.strip() for tag in languages.split(",")],
                 )
                 return account.id
         finally:

@@ -67,3 +67,5 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).propagate = True
     # Access logs carry query strings and client addresses; our middleware logs routes instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic announces each of its plugins at INFO when it is imported: noise at every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

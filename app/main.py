@@ -11,12 +11,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
 
-from app.api import auth_routes, description_routes, health_routes
+from app.api import auth_routes, description_routes, health_routes, metrics_routes
 from app.api.errors import install_error_handlers
+from app.api.fault_errors import install_fault_handlers
 from app.api.observe import RequestObserver
 from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
-from app.body_limit import BodySizeLimitMiddleware
 from app.describe.retention import purge_expired
+from app.edge import install_edge_middleware
 from app.services import AppServices, app_services
 from app.settings import Settings
 
@@ -63,13 +64,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # spool parts over 1 MB to a temporary file, and original bytes must never be stored.
     MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, settings.max_upload_bytes)
     install_error_handlers(app)
+    install_fault_handlers(app)  # issue 13 (harden): dependency faults → 503 + Retry-After
     app.include_router(health_routes.router)
+    app.include_router(metrics_routes.router)  # issue 13 (harden): /metrics behind a token
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
     install_openapi(app)
     install_offline_docs(app)
 
     app.add_middleware(RequestObserver)
-    # Outermost: refuse oversized bodies while they stream in, before anything reads them.
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_upload_bytes)
+    # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
+    # headers, then body size/time limits and the token check before an upload is read.
+    install_edge_middleware(app, settings)
     return app

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 
 PIPELINE_STAGE_SECONDS = Histogram(
     "sightline_pipeline_stage_seconds",
@@ -45,3 +52,13 @@ WORK_ABANDONED_TOTAL = Counter(
     "Work skipped at its turn because the client had gone away while it waited, by kind",
     ["kind"],
 )
+
+
+def metrics_payload() -> tuple[bytes, str]:
+    """The current metrics in Prometheus text format, and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def serve_metrics_port(*, port: int, host: str) -> None:
+    """Serve `/metrics` on its own port (a daemon thread), for scrapers on a private network."""
+    start_http_server(port, addr=host)

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.auth.passwords import PasswordService
 from app.auth.tokens import TokenService
 from app.backends import create_backend
-from app.db.engine import create_engine, create_session_factory
+from app.db.engine import DatabaseTimeouts, create_engine, create_session_factory
 from app.describe.pipeline import DescribePipeline
 from app.describe.retention import PhotoStore
 from app.ingest_pool import MSG_BUSY, PhotoDecoder
-from app.ratelimit import RateLimiter
+from app.ratelimit import RateLimiter, create_rate_limiter
 from app.settings import Settings
 from app.work_bounds import AdmissionGate, OffloadPool, WorkBounds
 from models.analysis import AnalysisSuite
@@ -131,17 +131,15 @@ async def pipeline_services(
 async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     """Database, auth, rate limits and the pipeline, built once."""
     bounds = WorkBounds.from_settings(settings)
-    engine = create_engine(settings.resolved_database_url)
+    # issue 13 (harden): bounded database waits; the limiter with hashed keys and a fallback.
+    engine = create_engine(settings.resolved_database_url, DatabaseTimeouts.from_settings(settings))
     password_pool = OffloadPool(
         name="passwords",
         threads=bounds.password_threads,
         queue=bounds.password_queue,
         retry_after_s=bounds.retry_after_s,
     )
-    limiter = RateLimiter.create(
-        redis_url=settings.redis_url,
-        limits={"login": settings.login_rate_limit, "register": settings.register_rate_limit},
-    )
+    limiter = create_rate_limiter(settings)
     try:
         async with pipeline_services(settings, bounds) as describe:
             yield AppServices(

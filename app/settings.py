@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values people paste from examples; refused as secrets outside development.
@@ -72,6 +73,40 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # --- hardening (issue 13; see docs/security.md) ---
+    # Addresses/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed
+    # (uvicorn's --forwarded-allow-ips). Empty: nobody's; "*": everybody's.
+    trusted_proxies: str = ""
+    login_account_rate_limit: str = "30/hour"
+    login_address_rate_limit: str = "30/minute;300/hour"
+    register_account_rate_limit: str = "5/hour"
+    rate_limit_key_prefix: str = "sightline-limits"
+    rate_limit_store_timeout_s: float = Field(default=0.5, gt=0)
+    rate_limit_store_retry_s: float = Field(default=5.0, gt=0)
+    max_json_bytes: int = Field(default=64 * 1024, gt=0)
+    body_timeout_s: float = Field(default=15.0, gt=0)
+    body_min_rate_bytes_s: int = Field(default=1024, ge=0)
+    database_connect_timeout_s: float = Field(default=3.0, gt=0)
+    database_statement_timeout_s: float = Field(default=5.0, gt=0)
+    database_pool_timeout_s: float = Field(default=5.0, gt=0)
+    metrics_token: str | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, value: str) -> str:
+        # uvicorn would take a typo for a literal host name and silently trust nothing.
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"SIGHTLINE_TRUSTED_PROXIES: {item!r} is not an address or CIDR range"
+                ) from error
+        return value
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "development" or self.jwt_secret is None:
@@ -121,7 +156,7 @@ class Settings(BaseSettings):
         if self.jwt_secret:
             return self.jwt_secret
         path = self.data_dir / "jwt_secret"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             # O_EXCL: when two processes start at once, exactly one writes the secret.
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, status
+from fastapi import APIRouter, BackgroundTasks, Form, Response, status
 
 from app.api.deps import AdminDep, AuthDep, ClientAddressDep, ServicesDep, SessionDep
 from app.api.responses import error_responses
 from app.auth import service as auth_service
+from app.db.engine import checkpoint_after_erasure
 from app.db.tables import Account
 from app.describe import service as describe_service
 from app.errors import ConflictError, NotAuthenticatedError
@@ -23,7 +24,7 @@ from app.schemas.auth import (
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
-_EMAIL_TAKEN = ConflictError("An account with this email already exists.")
+_EMAIL_TAKEN = ConflictError(auth_service.EMAIL_TAKEN_DETAIL)
 _WRONG_PASSWORD = NotAuthenticatedError("The email or password is incorrect.")
 _SESSION_ENDED = NotAuthenticatedError("Your session has ended. Please sign in again.")
 
@@ -50,13 +51,14 @@ async def register(
 ) -> AccountOut:
     """Create a user account (volunteers and admins are created by an admin)."""
     await services.limiter.hit_or_raise("register", address)
+    await services.limiter.hit_or_raise("register_account", body.email.lower())
     account = await auth_service.create_account(
         session=session,
         passwords=services.passwords,
         email=body.email,
         password=body.password,
         role="user",
-        languages=",".join(body.languages),
+        languages=body.languages,
     )
     return _account_out(account)
 
@@ -73,7 +75,12 @@ async def issue_token(
     address: ClientAddressDep,
 ) -> TokenOut:
     """OAuth2 password flow: `username` (the email) and `password` → access and refresh tokens."""
-    await services.limiter.hit_or_raise("login", address, form.username.lower())
+    # Per address and account, per account from any address (distributed guessing),
+    # per address across accounts (password spraying).
+    account_key = form.username.strip().lower()
+    await services.limiter.hit_or_raise("login_address", address)
+    await services.limiter.hit_or_raise("login_account", account_key)
+    await services.limiter.hit_or_raise("login", address, account_key)
     pair = await auth_service.log_in(
         session=session,
         passwords=services.passwords,
@@ -125,11 +132,16 @@ async def read_me(auth: AuthDep) -> AccountOut:
 @router.delete(
     "/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 503)
 )
-async def erase_me(auth: AuthDep, services: ServicesDep, session: SessionDep) -> Response:
+async def erase_me(
+    auth: AuthDep, services: ServicesDep, session: SessionDep, background: BackgroundTasks
+) -> Response:
     """Erase the account and everything it owns: rows and stored photos."""
     await describe_service.erase_account(
         session=session, describe=services.describe, account_id=auth.account.id
     )
+    # After the commit (background tasks run once the response is sent): push the
+    # erased pages out of SQLite's WAL (issue 13, docs/security.md).
+    background.add_task(checkpoint_after_erasure, services.engine)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -150,6 +162,6 @@ async def create_account(
         email=body.email,
         password=body.password,
         role=body.role,
-        languages=",".join(body.languages),
+        languages=body.languages,
     )
     return _account_out(account)

@@ -65,7 +65,11 @@ AdminDep = Annotated[AuthContext, Depends(require_admin)]
 
 
 def client_address(request: Request) -> str:
-    """The client's address for rate limiting (the proxy's when behind one)."""
+    """The client's address for rate limiting.
+
+    The peer's address, or the client's as reported by a proxy listed in
+    SIGHTLINE_TRUSTED_PROXIES (the server resolves X-Forwarded-For before the app
+    runs; see app.startup.uvicorn_config). A client's own X-Forwarded-For is never read."""
     return request.client.host if request.client else "unknown"
 
 

@@ -1,11 +1,10 @@
-"""`/healthz`, `/readyz` and `/metrics`."""
+"""`/healthz` and `/readyz` (`/metrics` is in metrics_routes, behind a token)."""
 
 from __future__ import annotations
 
 import logging
 
 from fastapi import APIRouter, Response, status
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from app.api.deps import ServicesDep
@@ -47,9 +46,3 @@ async def readyz(services: ServicesDep, response: Response) -> Readiness:
     return Readiness(
         status="ready" if ready else "not_ready", checks=ReadinessChecks(**checks)
     )
-
-
-@router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
-    """Prometheus metrics."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

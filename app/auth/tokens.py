@@ -1,8 +1,15 @@
-"""Short-lived JWT access tokens and opaque refresh tokens (stored only as a SHA-256 hash)."""
+"""Short-lived JWT access tokens and opaque refresh tokens (stored only as a SHA-256 hash).
+
+A refresh token reads `<login session id>.<random>`: the session id names the
+token's family (every token rotated from one login), so that presenting a
+token that was already rotated away can revoke the whole family (OAuth 2.0
+Security BCP, refresh token rotation). The id is not a secret (access tokens
+carry it as `sid`); the random part is."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +19,7 @@ import jwt
 from app.errors import NotAuthenticatedError
 
 ALGORITHM = "HS256"
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,17 @@ class TokenService:
         return self._access_ttl
 
 
-def new_refresh_token() -> str:
-    """A random opaque refresh token."""
-    return secrets.token_urlsafe(32)
+def new_refresh_token(session_id: str) -> str:
+    """A random opaque refresh token of the login session `session_id`."""
+    return f"{session_id}.{secrets.token_urlsafe(32)}"
+
+
+def refresh_token_session_id(token: str) -> str | None:
+    """The login session a refresh token names, or None for a token of another shape."""
+    session_id, separator, random_part = token.partition(".")
+    if separator and random_part and _SESSION_ID.fullmatch(session_id):
+        return session_id
+    return None
 
 
 def hash_refresh_token(token: str) -> str:

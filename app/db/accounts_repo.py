@@ -38,12 +38,19 @@ async def delete_account(session: AsyncSession, *, account_id: str) -> None:
 
 
 async def add_auth_session(
-    session: AsyncSession, *, account_id: str, refresh_token_hash: str, expires_at: datetime
+    session: AsyncSession,
+    *,
+    account_id: str,
+    refresh_token_hash: str,
+    expires_at: datetime,
+    session_id: str | None = None,
 ) -> AuthSession:
-    """Record a login."""
+    """Record a login (with a chosen id when its refresh token must name it)."""
     auth_session = AuthSession(
         account_id=account_id, refresh_token_hash=refresh_token_hash, expires_at=expires_at
     )
+    if session_id is not None:
+        auth_session.id = session_id
     session.add(auth_session)
     await session.flush()
     return auth_session
@@ -64,10 +71,13 @@ async def get_auth_session_by_refresh_hash(
     return await session.scalar(query)
 
 
-async def revoke_auth_session(session: AsyncSession, *, session_id: str, now: datetime) -> None:
-    """Mark a login session revoked (logout)."""
-    await session.execute(
+async def revoke_auth_session(session: AsyncSession, *, session_id: str, now: datetime) -> bool:
+    """Mark a login session revoked (logout, or reuse of a rotated refresh token).
+
+    True when this call revoked it (it existed and was not revoked yet)."""
+    result = await session.execute(
         update(AuthSession)
         .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    return bool(getattr(result, "rowcount", 0))

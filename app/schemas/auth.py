@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.auth.password_policy import MAX_PASSWORD_LENGTH
+
 Role = Literal["user", "volunteer", "admin"]
 
 
@@ -17,7 +19,8 @@ class RegisterBody(BaseModel):
         examples=["ana@example.org"],
     )
     password: str = Field(
-        max_length=256, description="Between 8 and 256 characters.",
+        max_length=MAX_PASSWORD_LENGTH,
+        description="Between 8 and 1024 characters; not blank, not the email, not a common password.",
         examples=["correct horse battery staple"],
     )
     languages: list[str] = Field(
@@ -42,7 +45,7 @@ class TokenForm(BaseModel):
     username: str = Field(
         max_length=320, description="The account's email address.", examples=["ana@example.org"]
     )
-    password: str = Field(max_length=256, description="The account's password.")
+    password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="The account's password.")
     scope: str = Field(default="", max_length=200, description="Unused; accepted for OAuth2 clients.")
 
 

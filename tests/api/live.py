@@ -73,6 +73,10 @@ def server_settings(tmp_path: Path, **overrides: object) -> Settings:
         "jwt_secret": secrets.token_urlsafe(40),
         "register_rate_limit": "100000/hour",
         "login_rate_limit": "10/minute",
+        # Every test logs in from 127.0.0.1: the per-address limits would be shared by all.
+        "login_address_rate_limit": "100000/hour",
+        "login_account_rate_limit": "100000/hour",
+        "metrics_token": secrets.token_urlsafe(24),
         "database_url": sqlite_url(tmp_path),
     }
     values.update(overrides)

@@ -45,10 +45,13 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(live_server: Li
         assert first.status_code == 200
         new_pair = first.json()
         assert new_pair["refresh_token"] != account.refresh_token
+        with live_server.client(new_pair["access_token"]) as rotated:
+            assert rotated.get("/v1/me").status_code == 200
         replay = client.post("/v1/auth/refresh", json={"refresh_token": account.refresh_token})
         assert replay.status_code == 401
+    # Reuse of a rotated token ends the whole login (issue 13; tests/hardening has the rest).
     with live_server.client(new_pair["access_token"]) as client:
-        assert client.get("/v1/me").status_code == 200
+        assert client.get("/v1/me").status_code == 401
 
 
 def test_logout_revokes_access_and_refresh_tokens(live_server: LiveServer) -> None:

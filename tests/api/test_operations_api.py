@@ -16,7 +16,10 @@ def test_health_and_readiness(live_server: LiveServer) -> None:
 def test_metrics_are_prometheus_text_without_user_content(live_server: LiveServer) -> None:
     with live_server.client() as client:
         client.get("/healthz")
-        body = client.get("/metrics").text
+        assert client.get("/metrics").status_code == 401  # behind SIGHTLINE_METRICS_TOKEN
+        body = client.get(
+            "/metrics", headers={"Authorization": f"Bearer {live_server.settings.metrics_token}"}
+        ).text
     assert "sightline_http_requests_total" in body
     assert 'route="/healthz"' in body
 

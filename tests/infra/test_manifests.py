@@ -32,6 +32,7 @@ K8S = INFRA / "k8s"
 DOCKERFILE = INFRA / "Dockerfile"
 COMPOSE = INFRA / "compose.yaml"
 NGINX_CONF = INFRA / "nginx.conf"
+NGINX_TLS_CONF = INFRA / "nginx-tls.conf"
 
 # The settings the product documents (DESIGN.md and the infra brief). Anything
 # else spelled SIGHTLINE_* in infra/ is a typo or an undocumented knob.
@@ -49,6 +50,9 @@ DOCUMENTED_SETTINGS = frozenset(
         "SIGHTLINE_JWT_SECRET",
         "SIGHTLINE_RETAIN_PHOTOS_HOURS",
         "SIGHTLINE_MODEL_CACHE_DIR",
+        # issue 13 (docs/security.md): proxies whose X-Forwarded-For is believed, metrics port
+        "SIGHTLINE_TRUSTED_PROXIES",
+        "SIGHTLINE_METRICS_PORT",
     }
 )
 
@@ -474,8 +478,8 @@ def test_compose_gpu_profile_serves_a_vlm_on_a_gpu() -> None:
 # --- nginx ------------------------------------------------------------------------
 
 
-def nginx_directives() -> str:
-    return "\n".join(line.split("#", 1)[0] for line in NGINX_CONF.read_text().splitlines())
+def nginx_directives(path: Path = NGINX_CONF) -> str:
+    return "\n".join(line.split("#", 1)[0] for line in path.read_text().splitlines())
 
 
 def test_nginx_proxies_websockets_and_limits_bodies() -> None:
@@ -510,27 +514,93 @@ def test_proxy_body_limits_admit_the_apps_largest_upload() -> None:
     assert body_limit_bytes(ingress["nginx.ingress.kubernetes.io/proxy-body-size"]) >= app_limit
 
 
-def test_nginx_config_syntax(tmp_path: Path) -> None:
+def nginx_version(nginx: str) -> tuple[int, ...]:
+    banner = subprocess.run([nginx, "-v"], capture_output=True, text=True, check=False).stderr
+    match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", banner)
+    return tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
+
+
+def nginx_syntax_check(conf: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     nginx = shutil.which("nginx")
     if nginx is None:
         pytest.skip("nginx not installed (apt-get install nginx-light)")
-    # `resolve` on upstream servers needs nginx >= 1.27.3 (the compose image has
-    # it; Debian's nginx may not), and `api` only resolves on the compose
-    # network, so both are replaced for a syntax check.
-    site = NGINX_CONF.read_text().replace(" resolve;", ";").replace("api:8000", "127.0.0.1:8000")
+    # `resolve` on upstream servers needs nginx >= 1.27.3 and `http2 on` 1.25.1 (the
+    # compose image has both; Debian's nginx may not), and `api` only resolves on the
+    # compose network, so they are replaced for a syntax check.
+    site = conf.read_text().replace(" resolve;", ";").replace("api:8000", "127.0.0.1:8000")
+    if nginx_version(nginx) < (1, 25, 1):
+        site = site.replace("http2 on;", "")
+    if "ssl_certificate" in site:
+        tls = tmp_path / "tls"
+        tls.mkdir()
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+             "/CN=localhost", "-keyout", str(tls / "tls.key"), "-out", str(tls / "tls.crt")],
+            capture_output=True, check=True,
+        )
+        site = site.replace("/etc/nginx/tls/", f"{tls}/")
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n"
         f" proxy_temp_path {tmp_path}/proxy;\n include {tmp_path}/site.conf;\n}}\n"
     )
-    result = subprocess.run(
+    return subprocess.run(
         [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("conf", [NGINX_CONF, NGINX_TLS_CONF], ids=lambda p: p.name)
+def test_nginx_config_syntax(conf: Path, tmp_path: Path) -> None:
+    result = nginx_syntax_check(conf, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("conf", [NGINX_CONF, NGINX_TLS_CONF], ids=lambda p: p.name)
+def test_nginx_sets_x_forwarded_for_and_never_appends(conf: Path) -> None:
+    """Appending kept the client's own header first: the API could be told any address."""
+    text = re.sub(r"\s+", " ", nginx_directives(conf))
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in text
+    assert "$proxy_add_x_forwarded_for" not in text
+    assert "$http_x_forwarded_for" not in text
+    assert re.search(r"location = /metrics \{ return 404; \}", text)
+
+
+def test_hsts_where_tls_ends() -> None:
+    text = re.sub(r"\s+", " ", nginx_directives(NGINX_TLS_CONF))
+    assert re.search(r"listen \d+ ssl", text)
+    hsts = re.search(r'add_header Strict-Transport-Security "max-age=(\d+)[^"]*" always;', text)
+    assert hsts and int(hsts.group(1)) >= 31536000
+    # The plain-HTTP server of the TLS setup only redirects.
+    assert "return 301 https://$host$request_uri;" in text
+
+
+def test_the_api_trusts_only_the_load_balancer_in_compose() -> None:
+    services = compose()["services"]
+    api_env = services["api"]["environment"]
+    assert "FORWARDED_ALLOW_IPS" not in api_env  # was "*": anyone's header believed
+    lb_address = services["lb"]["networks"]["default"]["ipv4_address"]
+    assert api_env["SIGHTLINE_TRUSTED_PROXIES"] == lb_address
+    subnet = compose()["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    import ipaddress
+
+    assert ipaddress.ip_address(lb_address) in ipaddress.ip_network(subnet)
+
+
+def test_k8s_trusts_a_proxy_range_and_scrapes_metrics_off_the_service() -> None:
+    config = named("ConfigMap", "sightline-config")["data"]
+    assert "FORWARDED_ALLOW_IPS" not in config
+    assert config["SIGHTLINE_TRUSTED_PROXIES"] not in {"", "*"}
+    api = named("Deployment", "sightline-api")
+    ports = {p["name"]: p["containerPort"] for p in api["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    assert ports["metrics"] == int(config["SIGHTLINE_METRICS_PORT"])
+    assert api["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == config["SIGHTLINE_METRICS_PORT"]
+    service = named("Service", "sightline-api")
+    assert ports["metrics"] not in {p.get("targetPort") for p in service["spec"]["ports"]}
+    assert "metrics" not in {p.get("targetPort") for p in service["spec"]["ports"]}
 
 
 # --- Kubernetes -------------------------------------------------------------------
