@@ -91,6 +91,8 @@ def tesseract_reader(workdir: Path, psm: int) -> Callable[[np.ndarray], str]:
 
 
 ROTATIONS: dict[str, int] = {}  # photo -> rotation reported by Sightline's reader (last run)
+LINES: dict[str, list[tuple[str, float, bool]]] = {}  # photo -> (text, confidence, plausible)
+AREAS: dict[str, float] = {}  # photo -> text area fraction
 
 
 def sightline_reader() -> Callable[[np.ndarray], str]:
@@ -102,6 +104,10 @@ def sightline_reader() -> Callable[[np.ndarray], str]:
     def read(image: np.ndarray) -> str:
         reading = reader.read(image)
         ROTATIONS[_current[0]] = reading.rotation_degrees
+        AREAS[_current[0]] = getattr(reading, "area_fraction", 0.0)
+        LINES[_current[0]] = [
+            (line.text, line.confidence, getattr(line, "plausible", True)) for line in reading.lines
+        ]
         return "\n".join(line.text for line in reading.lines)
 
     return read
@@ -163,6 +169,51 @@ def run(
     }
 
 
+def genuine(line: str, reference: str) -> bool:
+    """A read line is genuine when most of its characters appear, in order, in the
+    reference (normalised); otherwise it is garbled or not in the labels."""
+    import difflib
+
+    text = normalise(line)
+    if not text:
+        return True
+    blocks = difflib.SequenceMatcher(None, text, normalise(reference), autojunk=False)
+    matched = sum(block.size for block in blocks.get_matching_blocks())
+    return matched >= 0.7 * len(text)
+
+
+def garbled_report(labels: dict[str, str]) -> None:
+    """How the `plausible` flag splits genuine from garbled lines."""
+    flagged_garbled = garbled = flagged_genuine = genuine_total = 0
+    examples: list[str] = []
+    for name, lines in LINES.items():
+        if name not in labels:
+            continue  # the warm-up call
+        for text, confidence, plausible in lines:
+            if genuine(text, labels[name]):
+                genuine_total += 1
+                flagged_genuine += not plausible
+                if not plausible:
+                    examples.append(f"genuine flagged: {text!r} ({confidence:.2f})")
+            else:
+                garbled += 1
+                flagged_garbled += not plausible
+                examples.append(
+                    f"garbled {'flagged' if not plausible else 'MISSED'}: {text!r} ({confidence:.2f})"
+                )
+    print(
+        f"plausible flag: {flagged_garbled}/{garbled} garbled lines flagged, "
+        f"{flagged_genuine}/{genuine_total} genuine lines flagged"
+    )
+    for example in examples:
+        print("   ", example)
+    if AREAS:
+        print(
+            "text area fraction: "
+            + ", ".join(f"{n[:20]}={a:.3f}" for n, a in AREAS.items() if n in labels)
+        )
+
+
 def load_set(
     which: str, shared: Path
 ) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, int]]:
@@ -209,6 +260,8 @@ def report(
     with tempfile.TemporaryDirectory() as workdir:
         if "sightline" in args.engines:
             ROTATIONS.clear()
+            LINES.clear()
+            AREAS.clear()
             results["sightline (rapidocr PP-OCRv6 small)"] = run(
                 sightline_reader(), photos, labels, args.repeat
             )
@@ -226,6 +279,8 @@ def report(
         f"{len(photos)} labelled photos, {sum(len(normalise(v)) for v in labels.values())} "
         "reference characters (normalised)"
     )
+    if LINES:
+        garbled_report(labels)
     if rotations and ROTATIONS:
         right = sum(ROTATIONS.get(name) == rotation for name, rotation in rotations.items())
         wrong = {n: ROTATIONS.get(n) for n, r in rotations.items() if ROTATIONS.get(n) != r}

