@@ -1,10 +1,14 @@
-"""Photo guidance a blind person can act on, in English and Japanese.
+"""Photo guidance a blind person can act on, in the request's language.
 
 Guidance is phrased as an action ("move the phone back a little and up"), never
 as a visual judgement alone. Directions assume the phone points at the item:
 moving the phone up shows more of what is above the frame. Rotation advice
 turns the item, not the phone, because the app already rotates photos by the
 phone's orientation sensor, so sideways text means the item itself is sideways.
+
+The sentences live in the message catalogues (`guidance.*`, `edge.*`,
+`direction.*`); this module only decides which ones to say. The same sentence
+is the JSON `quality.guidance` and the spoken text.
 """
 
 from __future__ import annotations
@@ -12,48 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from models.types import Edge, QualityIssueKind
+from models.language import format_list, message, plural_message, supported_languages
+from models.types import Edge, QualityIssue, QualityIssueKind
 
 Subject = Literal["text", "item", "face"]
+_SUBJECTS: tuple[Subject, ...] = ("text", "item", "face")
 
-_SIMPLE: dict[str, dict[str, str]] = {
-    "en": {
-        "blurry": "The photo is blurry: hold the phone steady for a moment, "
-        "or move it a little further from the item.",
-        "too_dark": "It is very dark: turn on a light or the flash.",
-        "too_bright": "The photo is washed out by bright light: "
-        "move out of direct light or turn off the flash.",
-        "glare": "There is a bright glare on the item: "
-        "tilt the item or the phone slightly, away from the light.",
-        "obstructed": "Something, probably a finger, is covering part of the lens: "
-        "move your fingers away from the camera.",
-        "no_subject": "I can't see anything in the photo: point the camera at the item "
-        "and hold the phone about 30 centimetres (a foot) away.",
-    },
-    "ja": {
-        "blurry": "写真がぼやけています。スマートフォンをしっかり持つか、品物から少し離してください。",
-        "too_dark": "とても暗いです。明かりをつけるか、フラッシュを使ってください。",
-        "too_bright": "光が強すぎて白っぽくなっています。直射日光を避けるか、フラッシュを切ってください。",
-        "glare": "品物に光が反射しています。品物かスマートフォンを少し傾けて、光を避けてください。",
-        "obstructed": "指などがレンズの一部をふさいでいるようです。カメラから指を離してください。",
-        "no_subject": "何も写っていないようです。カメラを品物に向けて、"
-        "30センチほど離して撮ってください。",
-    },
-}
-
-_EDGE_NAMES: dict[str, dict[Edge, str]] = {
-    "en": {"top": "top", "bottom": "bottom", "left": "left", "right": "right"},
-    "ja": {"top": "上", "bottom": "下", "left": "左", "right": "右"},
-}
 _EDGE_ORDER: tuple[Edge, ...] = ("top", "bottom", "left", "right")
-_JA_DIRECTION_ORDER: tuple[Edge, ...] = ("left", "right", "top", "bottom")
 _OPPOSITE: dict[Edge, Edge] = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
-
-
-def primary_language(language: str) -> str:
-    """Map a BCP 47 tag ("ja-JP", "en_GB") to a supported guidance language."""
-    primary = language.replace("_", "-").split("-", 1)[0].lower()
-    return primary if primary in _SIMPLE else "en"
+_DIRECTION: dict[Edge, str] = {"top": "up", "bottom": "down", "left": "left", "right": "right"}
 
 
 def guidance_for(
@@ -69,65 +40,81 @@ def guidance_for(
     `edges` names where the text or item is cut off (for `cut_off`),
     `rotation_degrees` how far the text is turned clockwise (for `rotated`).
     """
-    lang = primary_language(language)
     if issue_kind == "cut_off":
-        return _cut_off(lang, edges, subject)
+        return _cut_off(language, edges, subject)
     if issue_kind == "rotated":
-        return _rotated(lang, rotation_degrees)
-    return _SIMPLE[lang][issue_kind]
+        return _rotated(language, rotation_degrees)
+    return message(f"guidance.{issue_kind}", language=language)
 
 
-def _cut_off(lang: str, edges: Sequence[Edge], subject: Subject) -> str:
+def guidance_in(issue: QualityIssue, *, language: str) -> str:
+    """The guidance of an analyzed issue, said in `language`.
+
+    The analysis phrases guidance in the request's language, but a follow-up
+    question may come in another language and reuse the stored analysis, so
+    the sentence is rebuilt from the issue's fields. What was cut off (text, an
+    item, a face) is not a field: it is recovered from the stored sentence.
+    """
+    subject: Subject = "text"
+    if issue.kind == "cut_off":
+        subject = next(
+            (
+                candidate
+                for candidate in _SUBJECTS
+                for tag in supported_languages()
+                if issue.guidance
+                == guidance_for("cut_off", language=tag, edges=issue.edges, subject=candidate)
+            ),
+            "text",
+        )
+    return guidance_for(
+        issue.kind,
+        language=language,
+        edges=issue.edges,
+        rotation_degrees=issue.rotation_degrees,
+        subject=subject,
+    )
+
+
+def _cut_off(language: str, edges: Sequence[Edge], subject: Subject) -> str:
     ordered = [edge for edge in _EDGE_ORDER if edge in edges]
     # Moving towards a cut edge helps only when the opposite edge is not cut too.
     moves = [edge for edge in ordered if _OPPOSITE[edge] not in ordered]
-    names = _EDGE_NAMES[lang]
-    if lang == "ja":
-        what = {"text": "文字", "item": "品物", "face": "顔"}[subject]
-        where = "・".join(names[edge] for edge in ordered) or "端"
-        # Two directions combine the way Japanese says them: 右上 (up and right).
-        move = "".join(names[edge] for edge in sorted(moves, key=_JA_DIRECTION_ORDER.index))
-        action = (
-            f"スマートフォンを少し離して、{move}に動かしてください。"
-            if move
-            else ("スマートフォンを少し離してください。")
+    if ordered:
+        names = [message(f"edge.{edge}", language=language) for edge in ordered]
+        problem = plural_message(
+            f"guidance.cut_off.{subject}",
+            len(ordered),
+            language=language,
+            edges=format_list(names, language=language, kind="edges"),
         )
-        return f"{what}の{where}側が切れています。{action}"
-    what = {"text": "text", "item": "item", "face": "face"}[subject]
-    if not ordered:
-        return f"The {what} is cut off: move the phone back a little."
-    where = _join_en([names[edge] for edge in ordered])
-    if subject == "face":
-        problem = f"The {where} of the face {'are' if len(ordered) > 1 else 'is'} cut off"
     else:
-        problem = f"The {what}'s {where} {'edges are' if len(ordered) > 1 else 'edge is'} cut off"
+        problem = message(f"guidance.cut_off.{subject}.no_edge", language=language)
+    action = _move(language, moves)
+    return message("guidance.cut_off.sentence", language=language, problem=problem, action=action)
+
+
+def _move(language: str, moves: Sequence[Edge]) -> str:
+    directions = {
+        edge: message(f"direction.{_DIRECTION[edge]}", language=language) for edge in moves
+    }
+    vertical = [directions[edge] for edge in moves if edge in ("top", "bottom")]
+    horizontal = [directions[edge] for edge in moves if edge in ("left", "right")]
+    if vertical and horizontal:
+        return message(
+            "guidance.cut_off.move_toward_two",
+            language=language,
+            vertical=vertical[0],
+            horizontal=horizontal[0],
+        )
     if moves:
-        directions = _join_en([_en_direction(edge) for edge in moves])
-        joiner = " and" if len(moves) == 1 else ","
-        return f"{problem}: move the phone back a little{joiner} {directions}."
-    return f"{problem}: move the phone back a little."
+        return message(
+            "guidance.cut_off.move_toward", language=language, direction=directions[moves[0]]
+        )
+    return message("guidance.cut_off.move_back", language=language)
 
 
-def _en_direction(edge: Edge) -> str:
-    return {"top": "up", "bottom": "down", "left": "to the left", "right": "to the right"}[edge]
-
-
-def _join_en(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _rotated(lang: str, rotation_degrees: int) -> str:
+def _rotated(language: str, rotation_degrees: int) -> str:
     rotation = rotation_degrees % 360
-    if lang == "ja":
-        if rotation == 180:
-            return "文字が上下逆さまです。品物を180度回してください。"
-        if rotation == 270:
-            return "文字が横向きです。品物を時計回りに90度回してください。"
-        return "文字が横向きです。品物を反時計回りに90度回してください。"
-    if rotation == 180:
-        return "The text is upside down: turn the item around, top to bottom."
-    if rotation == 270:
-        return "The text is on its side: turn the item a quarter turn clockwise (to the right)."
-    return "The text is on its side: turn the item a quarter turn anticlockwise (to the left)."
+    key = "180" if rotation == 180 else "270" if rotation == 270 else "90"
+    return message(f"guidance.rotated.{key}", language=language)

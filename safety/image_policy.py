@@ -20,42 +20,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from models.types import ImageAnalysis
 from safety.messages import MessageKey, reason_for, refusal_message
-from safety.normalize import contains_japanese, normalize_english, normalize_japanese
-from safety.rules.common import first_match
-from safety.rules.moderation import (
-    AUDIO_OPTION,
-    CAPTCHA_PAGE,
-    HARM_TOPIC,
-    ILLICIT_EN,
-    ILLICIT_JA,
-    INSTRUCTION_REQUEST,
-)
+from safety.rules.common import Rule, first_match
+from safety.rules.language import LanguageRules, PreparedText, language_rules, prepare_text
 from safety.types import Refusal
 
 EXPLICIT_THRESHOLD = 0.9
 # open_nsfw's false positives on smooth skin-coloured blur (see the docstring).
 _UNRELIABLE_FOR_EXPLICIT = frozenset({"blurry", "obstructed"})
 
-_IMAGE_ILLICIT_EN = tuple(r for r in ILLICIT_EN if r.name != "self_harm")
-_IMAGE_ILLICIT_JA = tuple(r for r in ILLICIT_JA if r.name != "self_harm_ja")
+
+def _image_illicit(rules: LanguageRules) -> tuple[Rule, ...]:
+    # Self-harm rules are not applied to text in the photo (a crisis-line poster).
+    return tuple(r for r in rules.rules("illicit") if rules.refusal_for.get(r.name) != "self_harm")
 
 
-def _image_text(analysis: ImageAnalysis) -> tuple[str, str]:
-    raw = analysis.full_text
-    japanese = normalize_japanese(raw) if contains_japanese(raw) else ""
-    return normalize_english(raw), japanese
+def _occurs(text: PreparedText, pick: Callable[[LanguageRules], Rule | None]) -> bool:
+    """True when some language's rule (as `pick` chooses it) occurs in its form of the text."""
+    for rules in language_rules():
+        form, found = text.get(rules.tag), pick(rules)
+        if form and found is not None and found.pattern.search(form):
+            return True
+    return False
 
 
-def _question_asks_for_instructions(question: str | None) -> bool:
-    if not question:
-        return False
-    english = normalize_english(question)
-    japanese = normalize_japanese(question) if contains_japanese(question) else ""
-    return bool(
-        INSTRUCTION_REQUEST.pattern.search(english)
-        or (japanese and INSTRUCTION_REQUEST.pattern.search(japanese))
+def _matches(text: PreparedText, pick: Callable[[LanguageRules], tuple[Rule, ...]]) -> bool:
+    """True when some language's rules (as `pick` chooses them) match its form of the text."""
+    return any(
+        first_match(pick(rules), form) is not None
+        for rules in language_rules()
+        if (form := text.get(rules.tag))
     )
 
 
@@ -71,20 +68,15 @@ def find_image_refusal(analysis: ImageAnalysis, *, question: str | None) -> Mess
         return "explicit"
     if not analysis.text_lines:
         return None
-    english, japanese = _image_text(analysis)
-    if first_match(_IMAGE_ILLICIT_EN, english) or (
-        japanese and first_match(_IMAGE_ILLICIT_JA, japanese)
-    ):
+    printed = prepare_text(analysis.full_text)
+    if _matches(printed, _image_illicit):
         return "illicit"
-    harm_topic = HARM_TOPIC.pattern.search(english) or (
-        japanese and HARM_TOPIC.pattern.search(japanese)
-    )
-    if harm_topic and _question_asks_for_instructions(question):
-        return "illicit"
-    if first_match(CAPTCHA_PAGE, english) or (japanese and first_match(CAPTCHA_PAGE, japanese)):
-        has_audio = AUDIO_OPTION.pattern.search(english) or (
-            japanese and AUDIO_OPTION.pattern.search(japanese)
-        )
+    if _occurs(printed, lambda rules: rules.harm_topic) and question:
+        asked = prepare_text(question)
+        if _occurs(asked, lambda rules: rules.instruction_request):
+            return "illicit"
+    if _matches(printed, lambda rules: rules.captcha_page):
+        has_audio = _occurs(printed, lambda rules: rules.audio_option)
         return "captcha_audio" if has_audio else "captcha"
     return None
 

@@ -13,7 +13,8 @@ are written against one canonical form, produced here:
   rule word ("prison" next to "poison") are listed too, so they stay as they are.
 
 Japanese text keeps its characters (NFKC only, spaces removed), since the
-Japanese rules match on substrings.
+Japanese rules match on substrings. `normalize_words` is the plain form a new
+language's rules can start from.
 """
 
 from __future__ import annotations
@@ -132,6 +133,13 @@ def contains_japanese(text: str) -> bool:
 def normalize_japanese(text: str) -> str:
     """NFKC, lowercase Latin, no whitespace: the form the Japanese rules match."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def normalize_words(text: str) -> str:
+    """NFKC, case-folded, punctuation as spaces, whitespace collapsed: a starting point
+    for a new language's rules (English adds chat spellings and typo correction)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def normalize_english(text: str) -> str:

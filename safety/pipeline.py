@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from models.language import load_languages
 from models.types import ImageAnalysis
 from safety.checks.apply import apply_edits
 from safety.checks.base import TextCheck, TextContext
@@ -22,6 +23,7 @@ from safety.grounding_call import check_grounding
 from safety.image_policy import check_image as check_image_policy
 from safety.messages import primary_language
 from safety.question_policy import classify_question
+from safety.rules.language import language_rules
 from safety.types import QuestionVerdict, Redaction, Refusal, SafetyOutcome
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,10 @@ class SafetyPipeline:
 
     @classmethod
     def create(cls) -> SafetyPipeline:
-        """Load the models (spaCy NER) once and build the full pipeline."""
+        """Load the models (spaCy NER), the message catalogues and every language's rules
+        once, and build the full pipeline."""
+        load_languages()
+        language_rules()
         return cls(text_checks=default_checks(ner=SpacyPersonNer.load()))
 
     def check_question(self, question: str | None, *, language: str) -> QuestionVerdict:

@@ -15,51 +15,21 @@ import cv2
 import numpy as np
 
 from models.analyzers.base import RGBImage
+from models.language import MissingMessageError, message
 from models.types import ColourName
 
 WORK_SIDE = 96
 CLUSTERS = 5
 MIN_FRACTION = 0.08
 
-_JAPANESE: dict[str, str] = {
-    "black": "黒",
-    "white": "白",
-    "grey": "灰色",
-    "light grey": "明るい灰色",
-    "dark grey": "濃い灰色",
-    "red": "赤",
-    "dark red": "暗い赤",
-    "pink": "ピンク",
-    "light pink": "薄いピンク",
-    "orange": "オレンジ",
-    "brown": "茶色",
-    "dark brown": "こげ茶色",
-    "beige": "ベージュ",
-    "yellow": "黄色",
-    "light yellow": "薄い黄色",
-    "dark yellow": "暗い黄色",
-    "green": "緑",
-    "light green": "黄緑",
-    "dark green": "深緑",
-    "turquoise": "ターコイズ",
-    "light turquoise": "明るいターコイズ",
-    "dark turquoise": "暗いターコイズ",
-    "blue": "青",
-    "light blue": "水色",
-    "dark blue": "紺色",
-    "purple": "紫",
-    "light purple": "薄紫",
-    "dark purple": "暗い紫",
-    "light orange": "薄いオレンジ",
-    "dark orange": "暗いオレンジ",
-}
-
 
 def colour_name(name: str, language: str = "en") -> str:
-    """Translate an English colour name from `ColourAnalyzer` (en, ja)."""
-    if language.lower().startswith("ja"):
-        return _JAPANESE.get(name, name)
-    return name
+    """A colour name from `name_rgb` ("dark blue") in `language`, from the message
+    catalogues (`colour.*`); a name without an entry is returned as it is."""
+    try:
+        return message(f"colour.{name}", language=language)
+    except MissingMessageError:
+        return name
 
 
 def name_rgb(rgb: tuple[int, int, int]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.language import language_name as cldr_language_name
 from models.types import DescribeRequest, ImageAnalysis
 
 _DETAIL_GUIDE = {
@@ -17,7 +18,6 @@ _DETAIL_GUIDE = {
     "standard": "Answer in two to four short sentences.",
     "detailed": "Answer in a detailed paragraph, most important things first.",
 }
-_LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 # Cap what goes into the prompt so a photo of a full page cannot blow the context.
 _MAX_OCR_LINES = 60
 _MAX_OCR_CHARS = 4000
@@ -34,9 +34,9 @@ class GroundedPrompt:
 
 
 def language_name(*, language: str) -> str:
-    """Human name of a BCP 47 tag's primary language, for the instruction."""
-    primary = language.split("-")[0].lower()
-    return _LANGUAGE_NAMES.get(primary, language)
+    """The English name of the answer language for the instruction ("ja-JP" → "Japanese",
+    "zh-Hant-TW" → "Chinese (Traditional)"), from CLDR through the language layer."""
+    return cldr_language_name(language, in_language="en", with_region=False)
 
 
 def build_system_prompt(*, language: str, detail: str) -> str:

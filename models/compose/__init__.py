@@ -1,11 +1,15 @@
-"""The local backend's answer composer: question routing, extraction, sentences (en/ja)."""
+"""The local backend's answer composer: question routing, extraction, sentences."""
 
+from models.compose.blocks import Intent, QuestionRoute
 from models.compose.composer import Composition, compose_answer, phrasebook_for
-from models.compose.intent import Intent, QuestionRoute, route_question
+from models.compose.intent import route_question
+from models.compose.intents import INTENTS, IntentSpec
 
 __all__ = [
+    "INTENTS",
     "Composition",
     "Intent",
+    "IntentSpec",
     "QuestionRoute",
     "compose_answer",
     "phrasebook_for",

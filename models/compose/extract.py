@@ -189,23 +189,48 @@ def find_temperatures(text: str) -> tuple[Temperature, ...]:
 
 
 def parse_number_words(text: str) -> int | None:
-    """Turn "four hundred fifty" (or "450") in a question into 450; None if absent."""
+    """Turn "four hundred fifty", "three fifty" (or "450") in a question into a number.
+
+    Oven settings and prices are spoken as pairs of two-digit groups: "three
+    fifty" is 350 and "twelve fifty" 1250, so a group that starts right after a
+    complete one shifts it two places ("four twenty five" is 425). None if the
+    question names no number.
+    """
     digits = re.search(r"(?<![\d.])(\d{2,5})(?![\d.])", text)
     if digits:
         return int(digits.group(1))
-    total, current, seen = 0, 0, False
+    total = 0  # thousands already closed
+    value = 0  # hundreds (and shifted groups) of the current thousand
+    group = 0  # the two-digit group being spoken
+    shape: str | None = None  # "unit", "teen", "tens", "tens_unit" of `group`; None: none open
+    seen = False
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in _SMALL:
-            current += _SMALL[word]
+            number = _SMALL[word]
+            if shape is None:
+                group, shape = number, _group_shape(number)
+            elif shape == "tens" and number < 10:
+                group, shape = group + number, "tens_unit"
+            elif number >= 10:
+                # A new two-digit group after a complete one: "three | fifty".
+                value, group, shape = (value + group) * 100, number, _group_shape(number)
+            else:
+                break  # "three five" is not one number
             seen = True
         elif word == "hundred" and seen:
-            current = max(current, 1) * 100
+            value, group, shape = max(value + group, 1) * 100, 0, None
         elif word == "thousand" and seen:
-            total += max(current, 1) * 1000
-            current = 0
+            total += max(value + group, 1) * 1000
+            value, group, shape = 0, 0, None
         elif word == "and" and seen:
             continue
         elif seen:
             break
-    value = total + current
-    return value if seen and value > 0 else None
+    result = total + value + group
+    return result if seen and result > 0 else None
+
+
+def _group_shape(number: int) -> str:
+    if number < 10:
+        return "unit"
+    return "teen" if number < 20 else "tens"

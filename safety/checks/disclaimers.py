@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from models.language import join_sentences
 from safety.messages import disclaimer_text
-from safety.normalize import contains_japanese, normalize_english, normalize_japanese
+from safety.normalize import contains_japanese
 from safety.rules.disclaimer_topics import find_topics, ordered
+from safety.rules.language import prepare_text
 from safety.types import Disclaimer, DisclaimerCategory
 
 
@@ -19,8 +21,7 @@ def topics_in(text: str) -> frozenset[DisclaimerCategory]:
     """Disclaimer categories mentioned in one free text (OCR or an answer)."""
     if not text.strip():
         return frozenset()
-    japanese = normalize_japanese(text) if contains_japanese(text) else ""
-    return find_topics(english=normalize_english(text), japanese=japanese)
+    return find_topics(prepare_text(text))
 
 
 def find_disclaimers(
@@ -34,11 +35,16 @@ def find_disclaimers(
     )
 
 
-def append_disclaimers(answer: str, disclaimers: Iterable[Disclaimer]) -> str:
-    """The answer followed by each disclaimer sentence it does not already contain."""
+def append_disclaimers(
+    answer: str, disclaimers: Iterable[Disclaimer], *, language: str | None = None
+) -> str:
+    """The answer followed by each disclaimer sentence it does not already contain,
+    joined the way `language` writes sentences (without it: no space after Japanese)."""
     parts = [answer.rstrip()] if answer.strip() else []
     for disclaimer in disclaimers:
         if disclaimer.text not in answer:
             parts.append(disclaimer.text)
+    if language is not None:
+        return join_sentences(parts, language=language)
     separator = "" if contains_japanese(answer + "".join(parts)) else " "
     return separator.join(parts)

@@ -12,62 +12,16 @@ inferred from looks. Three shapes are handled, smallest edit first:
 
 Words that also appear in the text read from the photo are left alone (a book
 title, a sign). Each edit is reported as a `sensitive_inference` redaction.
+The patterns are each language's (`safety/rules/languages/`); the smaller edits
+apply where a language gives them (English does).
 """
 
 from __future__ import annotations
 
-import re
-
 from safety.checks.base import Edit, TextContext
+from safety.rules.language import GeneratedTextRules, language_rules
 
 KIND = "sensitive_inference"
-
-_ETHNIC = (
-    r"black|white|asian|hispanic|latino|latina|latinx|african[- ]american|african|caucasian|arab"
-    r"|middle[- ]eastern|indian|native american|biracial|mixed[- ]race|chinese|japanese|korean"
-    r"|mexican|jewish|muslim|christian|hindu|buddhist|sikh|gay|lesbian|transgender|trans|disabled"
-    r"|pregnant|autistic|foreign|immigrant"
-)
-_PERSON = (
-    r"man|men|woman|women|person|people|guy|girl|boy|lady|child|kid|baby|teenager|teen|couple"
-    r"|gentleman|individual|family"
-)
-_ADJECTIVE = re.compile(
-    rf"(?i:\b(?P<article>an?|the) (?P<trait>(?:{_ETHNIC})) )"
-    rf"(?=(?P<next>(?:young|old|older|elderly|little|tall|short|smiling|middle-aged) )?(?:{_PERSON})\b)"
-)
-_TRAIT_TERM = (
-    r"descent|ethnicity|ethnic|heritage|race|religion|religious|asian|hispanic|latino|latina"
-    r"|caucasian|african[- ]american|middle[- ]eastern|jewish|muslim|christian|hindu"
-    r"|buddhist|sikh|gay|lesbian|bisexual|homosexual|queer|transgender|nonbinary|pregnant|pregnancy"
-    r"|disabled|disability|down syndrome|autism|autistic|adhd|illness|ill|unwell|sick|depressed"
-    r"|depression|mental health|cancer|dementia|immigrant|nationality"
-)
-_NATIONALITY = (
-    r"chinese|japanese|korean|mexican|indian|arab|arabic|african|european|russian|filipino"
-    r"|vietnamese|thai|white|black|asian"
-)
-# Nationality words name food, newspapers and writing too ("a Japanese newspaper"),
-# so a sentence is dropped for them only when they are inferred about someone.
-_ORIGIN = re.compile(
-    r"(?i:\b(?:looks|appears|seems|is probably|is likely|is possibly|may be|might be|could be)"
-    rf"(?: to be)?(?: of)? (?:{_NATIONALITY})\b)"
-)
-_HEDGE = r"(?: to (?:be|have))?(?: likely| probably| possibly)?(?: of)?"
-# "looks unwell, possibly ill, and is lying" / "appears to be Indian and is smiling".
-_CLAUSE = re.compile(
-    rf"(?i:\b(?:looks|appears|seems|is|may be|might be){_HEDGE}"
-    rf"(?:(?:[\s,]+[\w-]+){{0,3}}?[\s,]+(?:{_TRAIT_TERM})|\s(?:{_NATIONALITY}))\b"
-    r"(?: descent| origin| heritage)?,? and (?P<verb>is|has|was|wears|holds)\b)"
-)
-_TRAIT_WORD = re.compile(r"(?i:\b(?:" + _TRAIT_TERM + r")\b)")
-_PERSON_WORD = re.compile(rf"(?i:\b(?:he|she|they|his|her|their|him|them|{_PERSON})\b)")
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*\s*")
-_JA_TRAIT = re.compile(
-    r"中国人|韓国人|日本人|外国人|黒人|白人|アジア系|ヒスパニック|イスラム教徒|キリスト教徒|ユダヤ教徒"
-    r"|同性愛|ゲイ|レズビアン|トランスジェンダー|妊娠|障害(?!物)|障がい|病気|うつ病|自閉症|ダウン症"
-)
-_JA_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 
 
 def _printed(term: str, context: TextContext) -> bool:
@@ -78,14 +32,11 @@ def _article_for(following: str) -> str:
     return "an" if following[:1].lower() in "aeiou" else "a"
 
 
-class SensitiveInferenceCheck:
-    """Find race, religion, orientation, gender-identity and health inferences about people."""
-
-    name = "sensitive_inferences"
-
-    def _english_edits(self, text: str, context: TextContext) -> list[Edit]:
-        small: list[Edit] = []
-        for match in _ADJECTIVE.finditer(text):
+def _small_edits(text: str, rules: GeneratedTextRules, context: TextContext) -> list[Edit]:
+    """Edits that keep the sentence: an adjective before a person, a joined clause."""
+    small: list[Edit] = []
+    if rules.adjective is not None:
+        for match in rules.adjective.finditer(text):
             if _printed(match.group("trait"), context):
                 continue
             article = match.group("article")
@@ -95,49 +46,58 @@ class SensitiveInferenceCheck:
                 if match.group("article")[0].isupper():
                     article = article.capitalize()
             small.append(Edit(match.start(), match.end(), KIND, article + " "))
-        for match in _CLAUSE.finditer(text):
+    if rules.clause is not None:
+        for match in rules.clause.finditer(text):
             small.append(Edit(match.start(), match.end(), KIND, match.group("verb")))
-        edits = list(small)
-        for sentence in _SENTENCE.finditer(text):
-            start, end = sentence.span()
-            inside = [e for e in small if start <= e.start < end]
-            origin = _ORIGIN.search(sentence.group())
-            if origin and not any(e.start <= start + origin.start() < e.end for e in inside):
-                edits.append(Edit(start, end, KIND, ""))
-                continue
-            for trait in _TRAIT_WORD.finditer(sentence.group()):
-                position = start + trait.start()
-                if any(e.start <= position < e.end for e in inside) or _printed(
-                    trait.group(), context
-                ):
-                    continue
-                if _PERSON_WORD.search(sentence.group()):
-                    edits.append(Edit(start, end, KIND, ""))
-                    break
-        return edits
+    return small
 
-    def _japanese_edits(self, text: str, context: TextContext) -> list[Edit]:
-        edits: list[Edit] = []
-        for sentence in _JA_SENTENCE.finditer(text):
-            trait = _JA_TRAIT.search(sentence.group())
-            if trait and not _printed(trait.group(), context):
-                edits.append(Edit(sentence.start(), sentence.end(), KIND, ""))
-        return edits
+
+def _edits(text: str, rules: GeneratedTextRules, context: TextContext) -> list[Edit]:
+    small = _small_edits(text, rules, context)
+    edits = list(small)
+    for sentence in rules.sentence.finditer(text):
+        start, end = sentence.span()
+        inside = [e for e in small if start <= e.start < end]
+        origin = rules.origin.search(sentence.group()) if rules.origin is not None else None
+        if origin and not any(e.start <= start + origin.start() < e.end for e in inside):
+            edits.append(Edit(start, end, KIND, ""))
+            continue
+        for trait in rules.trait.finditer(sentence.group()):
+            position = start + trait.start()
+            if any(e.start <= position < e.end for e in inside) or _printed(
+                trait.group(), context
+            ):
+                continue
+            if rules.person is None or rules.person.search(sentence.group()):
+                edits.append(Edit(start, end, KIND, ""))
+                break
+    return edits
+
+
+class SensitiveInferenceCheck:
+    """Find race, religion, orientation, gender-identity and health inferences about people,
+    with every language's patterns (`LanguageRules.generated_text`)."""
+
+    name = "sensitive_inferences"
 
     def find(self, text: str, *, context: TextContext) -> tuple[Edit, ...]:
         """Edits that remove sensitive inferences and keep visible attributes."""
-        return tuple(self._english_edits(text, context) + self._japanese_edits(text, context))
+        edits: list[Edit] = []
+        for rules in language_rules():
+            if rules.generated_text is not None:
+                edits.extend(_edits(text, rules.generated_text, context))
+        return tuple(edits)
 
     def find_conservatively(self, text: str, *, context: TextContext) -> tuple[Edit, ...]:
         """Fallback: drop every sentence that mentions a trait word at all."""
-        edits = [
-            Edit(m.start(), m.end(), KIND, "")
-            for m in _SENTENCE.finditer(text)
-            if _TRAIT_WORD.search(m.group())
-        ]
-        edits += [
-            Edit(m.start(), m.end(), KIND, "")
-            for m in _JA_SENTENCE.finditer(text)
-            if _JA_TRAIT.search(m.group())
-        ]
+        edits: list[Edit] = []
+        for rules in language_rules():
+            patterns = rules.generated_text
+            if patterns is None:
+                continue
+            edits.extend(
+                Edit(m.start(), m.end(), KIND, "")
+                for m in patterns.sentence.finditer(text)
+                if patterns.trait.search(m.group())
+            )
         return tuple(edits)

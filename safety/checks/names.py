@@ -3,8 +3,9 @@
 Policy: a backend must never name a person shown in the photo, including
 "looks like <famous name>". Names that appear in the text read from the photo
 (a letter, a book cover, a name tag, a badge) are text, and are kept. Found
-names become "a person" (Japanese: "人物"); each is reported as a
-`person_name` redaction.
+names become the catalogue's `safety.redacted_person` in the language of the
+finder that found them ("a person" for names in Latin script, 人物 for a
+Japanese name with an honorific); each is reported as a `person_name` redaction.
 
 If NER raises, `find_conservatively` replaces every capitalised word sequence
 that is not a common word and not in the photo's text: a clumsier answer
@@ -17,8 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from models.language import message
 from safety.checks.base import Edit, TextContext
 from safety.rules.common import alternatives
+from safety.rules.language import language_rules
 from safety.rules.names_lexicon import CELEBRITIES, FIRST_NAMES
 
 KIND = "person_name"
@@ -47,9 +50,6 @@ _IDENTIFYING_PHRASE = re.compile(
     r"(?i:\b(?:looks? (?:a lot |very much |just )?like|resembl(?:es|ing|e)|resemblance to"
     r"|a dead ringer for|the spitting image of))\s+"
     rf"(?P<name>{_NAME_SEQUENCE})"
-)
-_JAPANESE_HONORIFIC = re.compile(
-    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏)"
 )
 _COMMON_CAPITALISED = frozenset(
     """
@@ -113,10 +113,12 @@ def _is_printed(name: str, context: TextContext) -> bool:
     return words <= _words(context.ocr_text)
 
 
-def _replacement(text: str, start: int) -> str:
+def _replacement(text: str, start: int, language: str) -> str:
+    """The catalogue's word for a person in the answer language, capitalised at a sentence start."""
+    word = message("safety.redacted_person", language=language)
     before = text[:start].rstrip()
-    at_sentence_start = not before or before[-1] in ".!?\n"
-    return "A person" if at_sentence_start else "a person"
+    at_sentence_start = not before or before[-1] in ".!?\n。！？"
+    return word[:1].upper() + word[1:] if at_sentence_start else word
 
 
 def _needs_ner(text: str, *, covered: list[tuple[int, int]], context: TextContext) -> bool:
@@ -160,13 +162,18 @@ class PersonNameCheck:
             name = text[start:end]
             if _is_printed(name, context):
                 continue
-            edits.append(
-                Edit(start=start, end=end, kind=KIND, replacement=_replacement(text, start))
-            )
-        for match in _JAPANESE_HONORIFIC.finditer(text):
-            if _is_printed(match.group("name"), context):
+            # NER and the name lists find names written in Latin script: said in English.
+            replacement = _replacement(text, start, "en")
+            edits.append(Edit(start=start, end=end, kind=KIND, replacement=replacement))
+        # Names marked by an honorific (Japanese 田中さん), replaced in the rules' language.
+        for rules in language_rules():
+            if rules.honorific_name is None:
                 continue
-            edits.append(Edit(start=match.start(), end=match.end(), kind=KIND, replacement="人物"))
+            for match in rules.honorific_name.finditer(text):
+                if _is_printed(match.group("name"), context):
+                    continue
+                replacement = _replacement(text, match.start(), rules.tag)
+                edits.append(Edit(match.start(), match.end(), KIND, replacement))
         return tuple(edits)
 
     def find(self, text: str, *, context: TextContext) -> tuple[Edit, ...]:

@@ -56,4 +56,5 @@ def test_language_history_and_question() -> None:
     assert prompt.user.endswith("Question: Is it expired?")
     assert "no longer available" in prompt.user
     assert build_prompt(request=build_request(question=None)).user.endswith("Describe this photo.")
-    assert language_name(language="de") == "de"
+    assert language_name(language="de") == "German"
+    assert language_name(language="zh-Hant-TW") == "Chinese (Traditional)"

@@ -106,6 +106,9 @@ CASES = [
         [],
     ),
     (OVEN, "Is the oven at 500 yet?", ["450", "below the 500"], ["matches"]),
+    # Spoken oven settings: "four fifty" is 450 (it was read as 4 + 50 = 54).
+    (OVEN, "Has the oven reached four fifty?", ["matches the 450"], ["54"]),
+    (OVEN, "Is the oven at three fifty yet?", ["above the 350"], ["53"]),
     (OVEN, "What number is on the display?", ["largest number I can read is 450"], []),
     (MILK, "What's the expiration date?", ["12 June 2024", 'printed as "JUN 12 2024"'], []),
     (MILK, "when does it expire?", ["expiry date printed is 12 June 2024"], []),
@@ -211,6 +214,16 @@ def test_detailed_does_not_repeat_the_name_as_text() -> None:
     name_only = ImageAnalysis(width=640, height=480, text_lines=(line("Cheerios", 60),))
     text = answer(name_only, "What is this?", detail="detailed")
     assert text.count("Cheerios") == 1, text
+
+
+@pytest.mark.parametrize("question", [None, "What is this?", "Describe this in detail"])
+def test_detailed_says_a_face_once(question: str | None) -> None:
+    # At `detailed`, "what is this?" and a general description said the face twice:
+    # once plainly and once with how near it is.
+    portrait = ImageAnalysis(width=640, height=480, faces=(face("centre", 0.2),))
+    text = answer(portrait, question, detail="detailed")
+    assert text.count("face") == 1, text
+    assert "one person's face in the centre, close to the camera" in text
 
 
 def test_what_is_this_mentions_a_prominent_face() -> None:

@@ -92,6 +92,14 @@ def test_plain_numbers_are_not_temperatures() -> None:
         ("is it over one thousand two hundred", 1200),
         ("is it twenty five", 25),
         ("what does this say", None),
+        # Oven settings are said in pairs: "three fifty" is 350, not 3 + 50.
+        ("has the oven reached three fifty", 350),
+        ("is it at four twenty five yet", 425),
+        ("set it to three hundred and fifty", 350),
+        ("is it at one fifty", 150),
+        ("twelve fifty", 1250),
+        ("is it over ninety", 90),
+        ("is it at three", 3),
     ],
 )
 def test_parse_number_words(question: str, number: int | None) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from models.compose import route_question
+from models.compose import INTENTS, IntentSpec, compose_answer, intents, route_question
+from models.compose.blocks import AnswerContext, Block
+from models.types import DescribeRequest, ImageAnalysis
 
 ROUTES = [
     ("What does this say?", ("read_text",)),
@@ -62,3 +66,27 @@ def test_no_question_is_a_description() -> None:
 def test_screen_questions_read_text_rather_than_a_number() -> None:
     assert route_question("What's on the screen?").intents == ("read_text",)
     assert route_question("What does the display say?").intents[0] == "display_number"
+
+
+def test_registry_entries_are_complete() -> None:
+    names = [spec.name for spec in INTENTS]
+    assert len(names) == len(set(names))
+    assert names[-1] == "describe" and INTENTS[-1].pattern is None
+    assert all(spec.pattern is not None for spec in INTENTS[:-1])
+
+
+def test_adding_an_intent_is_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    def barcode(ctx: AnswerContext) -> Block:
+        return Block("barcode", ("I can't read barcodes yet.",), False)
+
+    entry = IntentSpec("barcode", re.compile(r"\bbarcode\b", re.I), barcode, "text")
+    monkeypatch.setattr(intents, "INTENTS", (entry, *intents.INTENTS))
+    assert route_question("What does the barcode say?").intents[0] == "barcode"
+    request = DescribeRequest(
+        image=None,
+        question="Is there a barcode?",
+        detail="standard",
+        language="en",
+        analysis=ImageAnalysis(width=1, height=1),
+    )
+    assert compose_answer(request).text == "I can't read barcodes yet."

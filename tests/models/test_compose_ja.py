@@ -7,6 +7,7 @@ import re
 import pytest
 
 from models.compose import compose_answer
+from models.guidance import guidance_for
 from models.types import (
     BoundingBox,
     ColourName,
@@ -42,13 +43,17 @@ LABEL = ImageAnalysis(
     colours=(ColourName("blue", 0.5), ColourName("white", 0.4)),
     scene=(SceneLabel("carton", 0.7),),
 )
+# Analyzed for an English request; a Japanese follow-up reuses the stored analysis.
 CUT = ImageAnalysis(
     width=640,
     height=480,
     quality=QualityReport(
         issues=(
             QualityIssue(
-                "cut_off", 0.7, "The top of the label is cut off: move back.", edges=("top",)
+                "cut_off",
+                0.7,
+                guidance_for("cut_off", language="en", edges=("top",), subject="face"),
+                edges=("top",),
             ),
         )
     ),
@@ -79,7 +84,7 @@ CASES = [
         ["1人の顔", "左上"],
         [],
     ),
-    (CUT, "これは何ですか？", ["上の端が切れています"], ["cut off"]),
+    (CUT, "これは何ですか？", ["顔の上側が切れています。", "上に動かしてください"], ["cut off"]),
 ]
 
 
@@ -104,3 +109,13 @@ def test_japanese_answers_use_no_english_sentences() -> None:
 
 def test_japanese_brief_is_one_or_two_sentences() -> None:
     assert ja(LABEL, "これは何ですか？", detail="brief").count("。") <= 2
+
+
+def test_spoken_guidance_is_the_json_guidance() -> None:
+    # One table: the blurry photo's guidance in the JSON is the sentence spoken.
+    guidance = guidance_for("blurry", language="ja")
+    blurry = ImageAnalysis(
+        width=1, height=1, quality=QualityReport(issues=(QualityIssue("blurry", 0.9, guidance),))
+    )
+    assert ja(blurry, None).startswith(guidance)
+    assert guidance == "写真がぼやけています。スマートフォンをしっかり持つか、品物から少し離してください。"

@@ -22,7 +22,8 @@ Answered on purpose:
 
 from __future__ import annotations
 
-from safety.rules.common import FILLER, PERSON_JA, PERSON_NP, PERSON_REF, POSSESSIVE, Rule, rule
+from safety.rules.common import Rule, rule
+from safety.rules.languages.en.people import FILLER, PERSON_NP, PERSON_REF, POSSESSIVE
 
 _RACE = (
     r"(?:black|white|asian|hispanic|latino|latina|latinx|african|african american|caucasian"
@@ -155,35 +156,5 @@ SENSITIVE_EN: tuple[Rule, ...] = (
         "where_from",
         rf"\bwhere (?:is|are) {PERSON_REF} (?:originally )?from\b"
         rf"|\bwhat country (?:is|are) {PERSON_REF} from\b",
-    ),
-)
-
-SENSITIVE_JA: tuple[Rule, ...] = (
-    # 何人 is both "what nationality" (なにじん) and "how many people" (なんにん): only a
-    # single demonstrated person ("この人は何人") reads as nationality; "写っている人は何人"
-    # asks for a count and is answered.
-    rule(
-        "what_nationality_ja",
-        r"(?:(?:この|その|あの)(?:人|男性|女性|男の人|女の人|方|子)|彼女|彼)は何人(?:です|でしょう|\?|？|$)"
-        r"|どこの国の人|何系",
-    ),
-    rule(
-        "trait_words_ja",
-        r"人種|民族|宗教|国籍|性的指向|同性愛|ゲイ|レズ|バイセクシュアル|トランス|イスラム"
-        r"|ムスリム|キリスト教|仏教徒|ユダヤ|ヒンドゥー"
-        r"|性自認|ノンバイナリー|支持政党|政治的",
-    ),
-    rule(
-        "health_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:妊娠|妊婦|身ごも|おめでた|お腹に赤ちゃん|お腹の赤ちゃん|つわり|臨月|出産予定"
-        r"|障害(?!物)|障がい|障碍|病気|病んで|うつ|自閉|ダウン症|認知症|精神|発達|adhd|がん|癌|ガン(?!ダム))",
-    ),
-    rule(
-        "origin_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:中国人|韓国人|日本人|外国人|外人|黒人|白人|アジア人|ハーフ|移民|出身)",
-    ),
-    rule(
-        "orientation_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:同性が好き|男が好き|女が好き|ホモ(?!牛乳)|オネエ|おかま|オカマ|lgbt)",
     ),
 )

@@ -28,16 +28,13 @@ looking a person up ("look up / google / track down this guy").
 
 from __future__ import annotations
 
-from safety.rules.common import (
-    PERSON_JA,
+from safety.rules.common import Rule, alternatives, rule
+from safety.rules.languages.en.people import (
     PERSON_NOUN,
     PERSON_NP,
     PERSON_PRONOUN,
     PERSON_REF,
     POSSESSIVE,
-    Rule,
-    alternatives,
-    rule,
 )
 from safety.rules.names_lexicon import CELEBRITIES, FIRST_NAMES
 
@@ -304,62 +301,5 @@ IDENTITY_EN: tuple[Rule, ...] = (
         "look_up_person",
         rf"\b(?:look up|lookup|google|track down|reverse (?:image )?search|run a search on)"
         rf" (?:\w+ ){{0,2}}?(?:him|her|them|this person|{PERSON_NP})\b|\bsearch (?:for )?(?:him|her)\b",
-    ),
-)
-
-# A depicted person in Japanese, without the ambiguous single characters of PERSON_JA
-# (方 "way", 母 in "母の薬").
-_PERSON_STRICT_JA = (
-    r"(?:(?:この|その|あの|写真の|画像の)(?:人|男性|女性|男の人|女の人|方|子|男|女)|彼女|彼)"
-)
-_ROLE_JA = (
-    r"(?:上司|同僚|部下|先輩|後輩|夫|妻|主人|旦那|奥さん|嫁|母|父|母親|父親|お母さん|お父さん|兄|姉"
-    r"|弟|妹|息子|娘|子ども|子供|祖母|祖父|孫|おじ|おば|いとこ|親戚|家族|友達|友人|彼氏|彼女|恋人"
-    r"|婚約者|元カレ|元カノ|先生|隣人|近所の人|同級生|クラスメート|運転手|ドライバー|担当者|配達員"
-    r"|大家|管理人|社長|店長)"
-)
-IDENTITY_JA: tuple[Rule, ...] = (
-    # 誰 / だれ / どなた, but not "誰から" (from whom), "誰宛" (to whom), "誰が書いた".
-    # 誰か (someone) and 誰も (nobody) are not "who".
-    rule(
-        "who_ja",
-        r"(?:誰|だれ|どなた)(?!か[をにがとのへ]|も|から|宛|あて|へ|が書|の本|の作品|に送|が作)",
-    ),
-    rule("name_ja", rf"{PERSON_JA}の(?:名前|氏名|フルネーム)"),
-    rule("celebrity_ja", r"有名人|有名な人|有名な方|芸能人|セレブ|俳優|女優|歌手|政治家|アイドル"),
-    rule("same_person_ja", r"同じ人|同一人物"),
-    rule("true_identity_ja", r"正体|身元|素性"),
-    rule(
-        "profile_ja", r"(?:インスタ|フェイスブック|sns|プロフィール|ツイッター).*(?:探|調べ|見つけ)"
-    ),
-    rule("face_recognition_ja", r"顔(?:を|で)?(?:認識|認証|特定|判別)|人物を特定"),
-    rule(
-        "is_this_name_ja",
-        # A whole kanji/katakana run before the honorific, and not a common noun that takes
-        # さん ("妊婦さん", "店員さん": those are not names).
-        r"(?<![一-龥ァ-ヶー])(?!(?:妊婦|奥|店員|お?客|運転手|看護師|医者|歯医者|大家|駅員|警官|警察官"
-        r"|配達員|お母|お父|お姉|お兄|お医者)さん)[一-龥ァ-ヶー]{1,6}(?:さん|様|くん|君|ちゃん|氏)"
-        r"(?:です|でしょう|か)",
-    ),
-    # "(この人は)私の上司ですか": a depicted person mapped to a role or relationship.
-    rule(
-        "role_ja",
-        rf"(?:私|わたし|僕|ぼく|俺|おれ|うち|自分|[一-龥ァ-ヶー]{{1,6}}(?:さん|くん|ちゃん))の"
-        rf"[^、。]{{0,4}}?{_ROLE_JA}(?:さん)?(?:です|でしょう|じゃ|では|か|かな|[?？]|$)",
-    ),
-    rule(
-        "familiar_ja",
-        rf"{_PERSON_STRICT_JA}.{{0,40}}(?:見覚え|見たことが?ある|会ったことが?ある|知り合い|知ってる人"
-        r"|知っている人)|(?:この|その|あの)(?:人|男性|女性|男の人|女の人|方)(?:を|って)?"
-        r"(?:知ってる|知っています|知ってます)",
-    ),
-    rule(
-        "search_ja",
-        rf"{_PERSON_STRICT_JA}.{{0,40}}(?:検索|ググ|ネットで(?:調べ|探)|特定して)",
-    ),
-    rule(
-        "encounter_ja",
-        r"(?:来た|会った|見かけた|住んでる|住んでいる|働いてる|働いている|盗んだ|つけてきた)"
-        r"(?:人|男|女|男性|女性|方)(?:と同じ|です|でしょう|じゃ|か)",
     ),
 )

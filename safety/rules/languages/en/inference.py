@@ -20,7 +20,8 @@ officer's badge say"), and the user's own outfit ("do I look ok in this dress",
 
 from __future__ import annotations
 
-from safety.rules.common import FILLER, PERSON_JA, PERSON_REF, POSSESSIVE, Rule, rule
+from safety.rules.common import Rule, rule
+from safety.rules.languages.en.people import FILLER, PERSON_REF, POSSESSIVE
 
 INFERRED_TRAIT = (
     r"(?:trustworthy|trust worthy|untrustworthy|reliable|dangerous|a danger|violent|aggressive"
@@ -143,35 +144,5 @@ UNGROUNDED_EN: tuple[Rule, ...] = (
         "social_class",
         r"\b(?:social class|class background|upper class|lower class|working class|middle class"
         r"|social status|caste)\b",
-    ),
-)
-
-UNGROUNDED_JA: tuple[Rule, ...] = (
-    rule("trust_ja", rf"{PERSON_JA}.{{0,40}}(?:信用|信頼)"),
-    rule("trust_words_ja", rf"{PERSON_JA}.{{0,40}}(?:頼り|頼もし|信頼)"),
-    rule(
-        "character_adjective_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:真面目|誠実|正直|親切|冷た|意地悪|不真面目|だらしな)(?:な人|そう|い人)",
-    ),
-    rule(
-        "character_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:優し|親切そう|真面目そう|怖そう|怖い人|怪しい|不審|変な人|危ない人|危険な人|危険人物|犯罪者|犯罪|泥棒|悪い人|いい人|良い人|性格"
-        r"|どんな人|嘘をつ|うそをつ|職業|仕事は|お金持ち|金持ち|貧乏|年収|頭が(?:いい|良|悪)|賢そう|賢い"
-        r"|美人|かわいい|可愛い|かっこいい|ブサイク|不細工|イケメン|点満点|評価して|酔っ)",
-    ),
-    rule("rating_ja", r"(?:顔|見た目|容姿|ルックス).*(?:点|評価|採点)"),
-    # Judgements of a depicted person's habits, honesty, status or money, often with
-    # そう / っぽい / に見える ("お金を持っていそう", "嘘つきっぽい").
-    rule(
-        "habits_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:詐欺|騙|だま[しそさ]|嘘つき|うそつき|ウソつき|嘘を?つい|浮気|遊び人|不良|ヤンキー"
-        r"|ヤクザ|やくざ|暴力団|反社|薬物|麻薬|ドラッグ|薬中|ヤク中|アル中|アルコール依存|依存症|前科"
-        r"|独身|既婚|結婚して|裕福|貧し|稼いで|稼ぎ|学歴|育ちが|ケチ|ずる(?:い|そう)|怠け者|ストーカー"
-        r"|誘拐|盗み|スリ|万引き|危なそう|危険そう|やばそう|ヤバそう|怪しそう|悪そう)",
-    ),
-    rule(
-        "seems_ja",
-        rf"{PERSON_JA}.{{0,40}}(?:お金|金|余裕|品|教養|育ち|センス|モテ|人気|仕事(?!中)|頭)"
-        r"(?:を|が|は|も)?[^。？?]{0,6}(?:そう|っぽい|っぽく|に見え|みたい|らしい)",
     ),
 )

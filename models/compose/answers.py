@@ -1,0 +1,137 @@
+"""The answer builders: one per intent, each says only what an analyzer found.
+
+A builder takes the `AnswerContext` and returns a `Block`: its sentences and
+whether it found what was asked ("no date found" is a sentence too, but not a
+finding). Builders are registered with their question patterns in
+`models.compose.intents`.
+"""
+
+from __future__ import annotations
+
+from models.compose import findings
+from models.compose.blocks import AnswerContext, Block
+from models.compose.extract import find_dates, find_quantities, find_temperatures
+from models.compose.phrases import Comparison
+from models.types import Detail
+
+TEXT_LIMIT: dict[Detail, int | None] = {"brief": 3, "standard": 10, "detailed": None}
+
+
+def no_text(ctx: AnswerContext) -> str:
+    """ "No text", or "could not read the text" when the OCR analyzer failed."""
+    book = ctx.book
+    return book.ocr_failed() if "ocr" in ctx.analysis.failed_analyzers else book.no_text()
+
+
+def read_text(ctx: AnswerContext) -> Block:
+    """The text read, confident lines first, then the unclear ones as "may say"."""
+    lines = findings.confident_lines(ctx.analysis)
+    unclear = findings.unclear_lines(ctx.analysis)
+    if not lines and not unclear:
+        return Block("read_text", (no_text(ctx),), False)
+    limit = TEXT_LIMIT[ctx.detail]
+    shown = lines[:limit] if limit is not None else lines
+    out = [ctx.book.text_reads(shown, len(lines) - len(shown))] if lines else []
+    if unclear and (ctx.detail != "brief" or not lines):
+        out.append(ctx.book.text_unclear(unclear[:limit] if limit is not None else unclear))
+    return Block("read_text", tuple(out), True)
+
+
+def identify(ctx: AnswerContext) -> Block:
+    """What the item is: its largest text, the classifier's hedged guess, a prominent face."""
+    analysis, book = ctx.analysis, ctx.book
+    out = []
+    salient = findings.salient_text(analysis)
+    if salient:
+        out.append(book.salient_text(salient))
+    guess = findings.object_guess(analysis, has_name=salient is not None)
+    if guess:
+        out.append(book.object_guess(guess.label, guess.confidence))
+    # A face is often the answer to "what is this?" (a photo, a portrait, a screen).
+    # It is said once, in its detailed form at `detailed`.
+    faces = findings.notable_faces(analysis)
+    if faces:
+        out.append(book.people(faces, ctx.detail == "detailed"))
+    if not out:
+        out.append(book.object_unknown())
+        if "ocr" in analysis.failed_analyzers:
+            out.append(book.ocr_failed())
+    return Block("identify", tuple(out), bool(salient or guess or faces))
+
+
+def colour(ctx: AnswerContext) -> Block:
+    """The dominant colours."""
+    names = findings.dominant_colours(ctx.analysis, limit=2 if ctx.detail == "brief" else 3)
+    if not names:
+        return Block("colour", (ctx.book.no_colour(),), False)
+    return Block("colour", (ctx.book.colours(names),), True)
+
+
+def people(ctx: AnswerContext) -> Block:
+    """How many faces and where (never who)."""
+    if not ctx.analysis.faces:
+        return Block("people", (ctx.book.no_people(),), False)
+    return Block("people", (ctx.book.people(ctx.analysis.faces, ctx.detail == "detailed"),), True)
+
+
+def display_number(ctx: AnswerContext) -> Block:
+    """The display's main number, compared with the one the user asked about."""
+    found = findings.main_number(ctx.analysis)
+    if found is None:
+        return Block("display_number", (ctx.book.no_number(),), False)
+    value, others = found
+    out = [ctx.book.display_number(value, others)]
+    target = ctx.route.target_number
+    if target is not None:
+        number = float(value)
+        comparison: Comparison = (
+            "at" if number == target else "below" if number < target else "above"
+        )
+        out.append(ctx.book.number_vs_target(value, target, comparison))
+    return Block("display_number", tuple(out), True)
+
+
+def date(ctx: AnswerContext) -> Block:
+    """The dates printed, the labelled (expiry) one first."""
+    dates = find_dates(ctx.analysis.full_text)
+    if not dates:
+        return Block("date", (ctx.book.no_date(),), False)
+    return Block("date", (ctx.book.dates(dates),), True)
+
+
+def temperature(ctx: AnswerContext) -> Block:
+    """Temperatures and cooking times printed; a display reading for "has it reached 450?"."""
+    temps = find_temperatures(ctx.analysis.full_text)
+    times = tuple(q for q in find_quantities(ctx.analysis.full_text) if q.unit == "minutes")
+    if not temps and not times:
+        if ctx.route.target_number is not None:
+            # "Has the oven reached 450?": an oven display shows digits without °F.
+            return display_number(ctx)
+        return Block("temperature", (ctx.book.no_temperature(),), False)
+    return Block("temperature", (ctx.book.temperatures(temps, times),), True)
+
+
+def quantity(ctx: AnswerContext) -> Block:
+    """Amounts with units, in the unit asked about when there was one."""
+    quantities = find_quantities(ctx.analysis.full_text)
+    hint = ctx.route.unit_hint
+    if hint:
+        quantities = tuple(q for q in quantities if hint in q.unit)
+    if not quantities:
+        return Block("quantity", (ctx.book.no_quantity(hint),), False)
+    return Block("quantity", (ctx.book.quantities(quantities),), True)
+
+
+def describe(ctx: AnswerContext) -> Block:
+    """A general description: what it is (with any prominent face), then its text."""
+    out: list[str] = []
+    what = identify(ctx)
+    if what.found:
+        out.extend(what.sentences)
+    lines = findings.confident_lines(ctx.analysis)
+    salient = findings.salient_text(ctx.analysis) or ""
+    if lines and ctx.detail != "brief" and not all(line in salient for line in lines):
+        out.append(ctx.book.text_reads(lines[:5], max(0, len(lines) - 5)))
+    if not out:
+        out.append(ctx.book.nothing_found())
+    return Block("describe", tuple(out), bool(what.found or lines))

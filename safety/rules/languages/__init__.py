@@ -1,0 +1,2 @@
+"""One module per language with its safety patterns; each exports `RULES` (see
+`safety.rules.language.LanguageRules`). Every module here is loaded."""
