@@ -323,14 +323,20 @@ def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
     import subprocess
     import tempfile
 
-    tmp = tempfile.mkdtemp(prefix="sightline-ref-")
-    old_root = Path(tmp) / "ref"
-    subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", str(old_root), args.compare_ref],
-        check=True,
-        capture_output=True,
-    )
-    roots = {"old": old_root, "new": REPO_ROOT}
+    tmp = Path(tempfile.mkdtemp(prefix="sightline-ref-"))
+    roots: dict[str, Path] = {}
+    added: list[Path] = []
+    for name, ref in (("old", args.compare_ref), ("new", args.against_ref)):
+        if ref is None:
+            roots[name] = REPO_ROOT
+            continue
+        roots[name] = tmp / name
+        added.append(roots[name])
+        subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", str(roots[name]), ref],
+            check=True,
+            capture_output=True,
+        )
     workers: dict[str, subprocess.Popen[str]] = {}
     try:
         for name, root in roots.items():
@@ -377,11 +383,12 @@ def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
             if process.stdin:
                 process.stdin.close()
             process.wait(timeout=120)
-        subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(old_root)],
-            check=False,
-            capture_output=True,
-        )
+        for root in added:
+            subprocess.run(
+                ["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(root)],
+                check=False,
+                capture_output=True,
+            )
     summary = {name: _summarise(rounds) for name, rounds in results.items()}
     ratio = {
         "throughput_new_over_old": round(
@@ -393,7 +400,8 @@ def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
         "p50_new_over_old": round(summary["new"]["p50_ms"] / summary["old"]["p50_ms"], 2),
     }
     print(
-        f"\nold = {args.compare_ref} {args.old_env}, new = this checkout {args.new_env}; "
+        f"\nold = {args.compare_ref} {args.old_env}, "
+        f"new = {args.against_ref or 'this checkout'} {args.new_env}; "
         f"load average {os.getloadavg()}"
     )
     for name, row in summary.items():
@@ -449,6 +457,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--compare-ref", default=None, help="git ref to compare against")
+    parser.add_argument(
+        "--against-ref", default=None, help="git ref for 'new' (default: this checkout)"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="measured rounds per configuration")
     parser.add_argument(
         "--compare-workers", type=int, default=2, help="thread pool per configuration (service: 2)"

@@ -34,12 +34,13 @@ from models.analyzers.plausibility import Plausibility
 from models.analyzers.quality import QualityAnalyzer, finalize_quality
 from models.analyzers.scene import main_object
 from models.compose.intent import route_question
+from models.compose.intents import family_of
 from models.types import Detail, FaceBox, ImageAnalysis, QualityReport, SceneLabel
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-# Intents answered from text alone: scene, colours and face attributes add nothing.
-_TEXT_ONLY = frozenset({"read_text", "date", "temperature", "display_number", "quantity"})
+# Intent families answered from text alone: scene, colours and face attributes add nothing.
+_TEXT_ONLY = frozenset({"text", "number"})
 
 
 def optional_analyzers(question: str | None, detail: Detail) -> frozenset[str]:
@@ -48,8 +49,8 @@ def optional_analyzers(question: str | None, detail: Detail) -> frozenset[str]:
     everything = frozenset({"scene", "colours", "face_attributes"})
     if detail == "detailed" or question is None:
         return everything
-    intents = set(route_question(question).intents)
-    if intents and intents <= _TEXT_ONLY:
+    families = {family_of(intent) for intent in route_question(question).intents}
+    if families and families <= _TEXT_ONLY:
         return frozenset()
     return everything
 
