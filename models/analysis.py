@@ -92,6 +92,7 @@ class AnalysisSuite:
         enable_explicit: bool = True,
         enable_face_attributes: bool = True,
         ocr_threads: int = 1,
+        ocr_int8_detector: bool = False,
     ) -> AnalysisSuite:
         """Load every analyzer's model; raises RuntimeError if an enabled one
         cannot be loaded (a bundled model or an analyzer module is missing).
@@ -120,7 +121,11 @@ class AnalysisSuite:
         )
         return cls(
             quality=QualityAnalyzer(),
-            ocr=OcrReader(threads=ocr_threads, plausibility=Plausibility()),
+            ocr=OcrReader(
+                threads=ocr_threads,
+                plausibility=Plausibility(),
+                quantized_detector=ocr_int8_detector,
+            ),
             faces=FaceDetector(),
             colours=ColourAnalyzer(),
             scene=scene,

@@ -36,7 +36,10 @@ from models.analyzers.plausibility import Plausibility
 from models.analyzers.runtime import create_session
 from models.types import BoundingBox, TextLine
 
-# The detector quantized to int8 (models/convert/quantize_det.py): a third of the CPU time.
+# The detector quantized to int8 (models/convert/quantize_det.py): about 1.6x less detector
+# CPU and the same character accuracy on both labelled sets, but off by default: it
+# missed the small "active ingredients" line on the cough-syrup photo (33) that earns
+# the medication disclaimer (docs/vision.md, "OCR").
 QUANTIZED_DETECTOR = Path(__file__).resolve().parent / "weights" / "PP-OCRv6_det_small_int8.onnx"
 DETECTION_SIDE = 960
 CROP_SIDE = 1600
@@ -94,7 +97,7 @@ class OcrReader:
         threads: int = 2,
         plausibility: Plausibility | None = None,
         reread_large: bool = False,
-        quantized_detector: bool = True,
+        quantized_detector: bool = False,
     ) -> None:
         from rapidocr import RapidOCR  # heavy import kept inside the analyzer
 
@@ -132,8 +135,8 @@ class OcrReader:
         self._lock = threading.Lock()
         self._plausibility = plausibility or Plausibility()
         # Second reads of large unsure lines (models.analyzers.ocr_reread): off by
-        # default, they cost up to 8 extra passes and did not improve accuracy on
-        # either labelled set (docs/vision.md, "OCR").
+        # default: on 20 shared photos they ran 36 extra passes (OCR CPU 1.2 -> 2.0 s
+        # a photo), and the first version lost 1 point of accuracy (docs/vision.md).
         self._reread_large = reread_large
 
     def read(self, image: RGBImage) -> OcrReading:

@@ -132,9 +132,9 @@ def test_quantized_detector_reads_what_the_float_one_reads(reader: OcrReader) ->
     assert QUANTIZED_DETECTOR.is_file()
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 60)
     image = render(["VITAMIN D3", "Take 1/2 tablet daily"], font)
-    float_reader = OcrReader(quantized_detector=False)
-    assert [line.text for line in reader.read(image).lines] == [
-        line.text for line in float_reader.read(image).lines
+    int8_reader = OcrReader(quantized_detector=True)
+    assert [line.text for line in int8_reader.read(image).lines] == [
+        line.text for line in reader.read(image).lines
     ]
 
 
