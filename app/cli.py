@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 
+from app.qa.cli import qa_cli
 from app.settings import Settings
 
 cli = typer.Typer(
@@ -22,6 +23,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(accounts_cli, name="accounts")
 cli.add_typer(models_cli, name="models")
 cli.add_typer(safety_cli, name="safety")
+cli.add_typer(qa_cli, name="qa")
 
 DetailOption = Literal["brief", "standard", "detailed"]
 
@@ -76,6 +78,7 @@ def describe(
     """Describe a photo in-process (no server, no database)."""
     from app.errors import SightlineError
     from app.i18n import negotiate_language
+    from app.schemas.answer import Answer
     from app.services import pipeline_services
 
     if detail not in ("brief", "standard", "detailed"):
@@ -83,7 +86,7 @@ def describe(
         raise typer.Exit(2)
     settings = _settings()
 
-    async def run() -> dict[str, Any]:
+    async def run() -> Answer:
         async with pipeline_services(settings) as services:
             outcome = await services.pipeline.describe_photo(
                 photo=path.read_bytes(),
@@ -101,7 +104,11 @@ def describe(
             err=True,
         )
         raise typer.Exit(1) from error
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else result["text"])
+    typer.echo(
+        json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        if as_json
+        else result.text
+    )
 
 
 @db_cli.command("upgrade")
@@ -166,12 +173,16 @@ def accounts_create(
 
 @models_cli.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Show every model: name, version, licence and where its weights come from."""
+    """Show every model: name, version, licence and where its weights come from.
+
+    `--json` prints a list of objects; each `name` is what a description's
+    `backend.models` reports. A configured `onnx` or `openai` model is listed too."""
     from dataclasses import asdict
 
     from models.catalog import list_models
 
     entries = [asdict(entry) for entry in list_models()]
+    entries += _configured_backend_models(_settings())
     if as_json:
         typer.echo(json.dumps(entries, indent=2))
         return
@@ -179,6 +190,32 @@ def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         typer.echo(
             f"{entry['name']:<34} {entry['version']:<12} {entry['licence']:<22} {entry['source']}"
         )
+
+
+def _configured_backend_models(settings: Settings) -> list[dict[str, str]]:
+    """The generative model the deployment configured (none for `local`): its licence
+    is the deployment's to record, so it is said to be unrecorded here."""
+    if settings.backend == "openai" and settings.openai_model:
+        return [
+            {
+                "name": settings.openai_model,
+                "version": "served remotely",
+                "licence": "not recorded (chosen by the deployment)",
+                "source": "OpenAI-compatible endpoint at SIGHTLINE_OPENAI_BASE_URL",
+                "purpose": "writes answers (the openai backend)",
+            }
+        ]
+    if settings.backend == "onnx" and settings.onnx_model_dir:
+        return [
+            {
+                "name": settings.onnx_model_dir.name,
+                "version": "local directory",
+                "licence": "not recorded (see the model's own licence file)",
+                "source": str(settings.onnx_model_dir),
+                "purpose": "writes answers (the onnx backend)",
+            }
+        ]
+    return []
 
 
 @models_cli.command("pull")

@@ -10,9 +10,13 @@ class SightlineError(Exception):
     status_code = 400
     code = "bad_request"
     default_detail = "The request could not be processed."
+    # Sent as `Retry-After` (seconds) when set: when the client may usefully try again.
+    retry_after_s: int | None = None
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, retry_after_s: int | None = None) -> None:
         self.detail = detail or self.default_detail
+        if retry_after_s is not None:
+            self.retry_after_s = retry_after_s
         super().__init__(self.detail)
 
 
@@ -76,9 +80,21 @@ class RateLimitedError(SightlineError):
     status_code = 429
     code = "rate_limited"
     default_detail = "Too many attempts. Please wait a minute and try again."
+    retry_after_s = 60
 
 
 class ServiceUnavailableError(SightlineError):
     status_code = 503
     code = "unavailable"
     default_detail = "The service is busy. Please try again shortly."
+    retry_after_s = 5
+
+
+class RequestAbandonedError(SightlineError):
+    """The client went away while its request waited for a turn; the work is skipped.
+
+    Never seen by the client (it is gone); logged and counted like any answer."""
+
+    status_code = 499
+    code = "client_closed_request"
+    default_detail = "The request was abandoned by the client."

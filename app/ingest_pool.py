@@ -1,4 +1,8 @@
-"""Decode photos off the event loop, in one bounded pool created at start-up."""
+"""Decode photos off the event loop, with a bound of their own.
+
+In the service, decoding runs in the shared CPU pool and only for describe
+requests that the describe gate admitted (docs/concurrency.md), so this bound
+is a second guard there; tools that decode without the gate rely on it."""
 
 from __future__ import annotations
 

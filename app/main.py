@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
-from starlette.middleware.base import RequestResponseEndpoint
 
 from app.api import auth_routes, description_routes, health_routes
 from app.api.errors import install_error_handlers
+from app.api.observe import RequestObserver
+from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.body_limit import BodySizeLimitMiddleware
 from app.describe.retention import purge_expired
-from app.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS_TOTAL
 from app.services import AppServices, app_services
 from app.settings import Settings
 
@@ -28,7 +27,7 @@ async def _purge_periodically(services: AppServices) -> None:
     """Delete expired retained photos every `purge_interval_s` seconds."""
     while True:
         try:
-            await purge_expired(sessions=services.sessions)
+            await purge_expired(sessions=services.sessions, files=services.describe.files)
         except Exception:
             logger.exception("photo purge failed")
         await asyncio.sleep(services.settings.purge_interval_s)
@@ -55,9 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="Describes photos for blind and low-vision people: grounded, private, honest about risk.",
         lifespan=lifespan,
-        openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # served by install_offline_docs, without a CDN
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     # Keep uploaded photos in memory up to the body limit: Starlette would otherwise
     # spool parts over 1 MB to a temporary file, and original bytes must never be stored.
@@ -66,26 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_routes.router)
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
+    install_openapi(app)
+    install_offline_docs(app)
 
-    @app.middleware("http")
-    async def _observe(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        elapsed = time.perf_counter() - started
-        HTTP_REQUESTS_TOTAL.labels(request.method, route, str(response.status_code)).inc()
-        HTTP_REQUEST_SECONDS.labels(request.method, route).observe(elapsed)
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 1),
-            },
-        )
-        return response
-
+    app.add_middleware(RequestObserver)
     # Outermost: refuse oversized bodies while they stream in, before anything reads them.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_upload_bytes)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 PIPELINE_STAGE_SECONDS = Histogram(
     "sightline_pipeline_stage_seconds",
@@ -24,4 +24,24 @@ HTTP_REQUEST_SECONDS = Histogram(
     "sightline_http_request_seconds",
     "HTTP request duration by route template",
     ["method", "route"],
+)
+WORK_RUNNING = Gauge(
+    "sightline_work_running",
+    "Work holding a turn now, by kind (app/work_bounds.py)",
+    ["kind"],
+)
+WORK_WAITING = Gauge(
+    "sightline_work_waiting",
+    "Work waiting in a bounded queue now, by kind",
+    ["kind"],
+)
+WORK_REFUSED_TOTAL = Counter(
+    "sightline_work_refused_total",
+    "Work refused with 503 because its queue was full, by kind",
+    ["kind"],
+)
+WORK_ABANDONED_TOTAL = Counter(
+    "sightline_work_abandoned_total",
+    "Work skipped at its turn because the client had gone away while it waited, by kind",
+    ["kind"],
 )

@@ -17,10 +17,12 @@ from app.backends import create_backend
 from app.db.engine import create_engine, create_session_factory
 from app.describe.pipeline import DescribePipeline
 from app.describe.retention import PhotoStore
-from app.ingest_pool import PhotoDecoder
+from app.ingest_pool import MSG_BUSY, PhotoDecoder
 from app.ratelimit import RateLimiter
 from app.settings import Settings
+from app.work_bounds import AdmissionGate, OffloadPool, WorkBounds
 from models.analysis import AnalysisSuite
+from models.catalog import analysis_model_names
 from safety.pipeline import SafetyPipeline
 
 logger = logging.getLogger(__name__)
@@ -28,11 +30,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PipelineServices:
-    """The describe pipeline and what it owns (no database): used by `serve` and `describe`."""
+    """The describe pipeline and what it owns (no database): used by `serve` and `describe`.
+
+    `admission` bounds whole describe requests; `executor` is the CPU pool they
+    share; `files` does retained-photo file I/O (docs/concurrency.md)."""
 
     pipeline: DescribePipeline
     store: PhotoStore
     executor: ThreadPoolExecutor
+    admission: AdmissionGate
+    files: OffloadPool
 
 
 @dataclass
@@ -46,6 +53,7 @@ class AppServices:
     tokens: TokenService
     limiter: RateLimiter
     describe: PipelineServices
+    bounds: WorkBounds
 
     @property
     def refresh_ttl(self) -> timedelta:
@@ -59,10 +67,17 @@ class AppServices:
 
 
 @asynccontextmanager
-async def pipeline_services(settings: Settings) -> AsyncIterator[PipelineServices]:
+async def pipeline_services(
+    settings: Settings, bounds: WorkBounds | None = None
+) -> AsyncIterator[PipelineServices]:
     """Load every model once and build the describe pipeline; release it all on exit."""
-    executor = ThreadPoolExecutor(
-        max_workers=settings.worker_threads, thread_name_prefix="sightline-cpu"
+    bounds = bounds or WorkBounds.from_settings(settings)
+    executor = ThreadPoolExecutor(max_workers=bounds.cpu_threads, thread_name_prefix="sightline-cpu")
+    files = OffloadPool(
+        name="files",
+        threads=bounds.file_threads,
+        queue=bounds.file_queue,
+        retry_after_s=bounds.retry_after_s,
     )
     try:
         analysis = AnalysisSuite.create(
@@ -70,12 +85,17 @@ async def pipeline_services(settings: Settings) -> AsyncIterator[PipelineService
             enable_scene=settings.enable_scene,
             enable_explicit=settings.enable_explicit,
         )
-        backend = create_backend(settings, analyzer_models=analysis.model_names())
+        analysis_models = analysis_model_names(
+            scene=analysis.scene is not None, explicit=analysis.explicit is not None
+        )
+        backend = create_backend(settings, analyzer_models=analysis_models)
         pipeline = DescribePipeline(
+            # Admission below bounds decodes to `describe_limit` at once, so the
+            # decoder's own bound never refuses; it stays as a second guard.
             decoder=PhotoDecoder(
                 executor=executor,
-                max_workers=settings.worker_threads,
-                max_waiting=settings.max_queued_photos,
+                max_workers=bounds.describe_limit,
+                max_waiting=bounds.describe_queue,
                 max_pixels=settings.max_pixels,
                 analysis_max_side=settings.analysis_max_side,
             ),
@@ -83,6 +103,7 @@ async def pipeline_services(settings: Settings) -> AsyncIterator[PipelineService
             backend=backend,
             safety=SafetyPipeline.create(),
             executor=executor,
+            analysis_models=analysis_models,
         )
         store = PhotoStore(
             directory=settings.photos_dir,
@@ -90,33 +111,52 @@ async def pipeline_services(settings: Settings) -> AsyncIterator[PipelineService
             detector=analysis.faces,
         )
         logger.info("describe pipeline ready", extra={"backend": backend.name})
-        yield PipelineServices(pipeline=pipeline, store=store, executor=executor)
+        admission = AdmissionGate(
+            name="describe",
+            limit=bounds.describe_limit,
+            queue=bounds.describe_queue,
+            retry_after_s=bounds.retry_after_s,
+            busy_detail=MSG_BUSY,
+        )
+        yield PipelineServices(
+            pipeline=pipeline, store=store, executor=executor, admission=admission, files=files
+        )
         await backend.aclose()
     finally:
+        files.close()
         executor.shutdown(wait=False, cancel_futures=True)
 
 
 @asynccontextmanager
 async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     """Database, auth, rate limits and the pipeline, built once."""
+    bounds = WorkBounds.from_settings(settings)
     engine = create_engine(settings.resolved_database_url)
+    password_pool = OffloadPool(
+        name="passwords",
+        threads=bounds.password_threads,
+        queue=bounds.password_queue,
+        retry_after_s=bounds.retry_after_s,
+    )
     limiter = RateLimiter.create(
         redis_url=settings.redis_url,
         limits={"login": settings.login_rate_limit, "register": settings.register_rate_limit},
     )
     try:
-        async with pipeline_services(settings) as describe:
+        async with pipeline_services(settings, bounds) as describe:
             yield AppServices(
                 settings=settings,
                 engine=engine,
                 sessions=create_session_factory(engine),
-                passwords=PasswordService(),
+                passwords=PasswordService(pool=password_pool),
                 tokens=TokenService(
                     secret=settings.signing_secret,
                     access_ttl=timedelta(minutes=settings.access_token_minutes),
                 ),
                 limiter=limiter,
                 describe=describe,
+                bounds=bounds,
             )
     finally:
+        password_pool.close()
         await engine.dispose()

@@ -46,7 +46,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
-DEFAULT_PHOTOS = REPO_ROOT.parent / "shared" / "photos" / "vizwiz"
+DEFAULT_PHOTOS = REPO_ROOT / "qa" / "photos" / "vizwiz"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -64,7 +64,7 @@ def load_items(photos: Path, limit: int | None) -> list[tuple[str, str, bytes]]:
     """(file name, question, JPEG bytes) for each photo in questions.json."""
     questions = photos / "questions.json"
     if not questions.exists():
-        raise SystemExit(f"photos not found: {questions} (lay shared/ beside the checkout)")
+        raise SystemExit(f"photos not found: {questions} (qa/photos/vizwiz in the repository)")
     items = json.loads(questions.read_text())[:limit]
     return [
         (item["image"], item["question"], (photos / item["image"]).read_bytes()) for item in items

@@ -1,8 +1,7 @@
 """Face detector benchmark: recall, false faces and latency on the shared photos.
 
-    python bench/faces.py [--photos ../shared/photos/vizwiz] [--repeat 1] [--only NAME]
+    python bench/faces.py [--photos qa/photos/vizwiz] [--repeat 1] [--only NAME]
     python bench/faces.py --attributes   # visible attributes, tuning vs held-out
-    python bench/faces.py --heldout      # detector recall / false faces on bench/heldout
 
 Labels: `bench/data/face_labels.json` (faces counted by looking at every photo,
 with the approximate centre of each). A detection is a hit when its box holds
@@ -58,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "bench" / "data" / "face_labels.json"
-PHOTOS = ROOT.parent / "shared" / "photos" / "vizwiz"
+PHOTOS = ROOT / "qa" / "photos" / "vizwiz"
 
 Box = tuple[int, int, int, int]
 Detect = Callable[[np.ndarray], list[Box]]

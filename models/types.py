@@ -1,15 +1,19 @@
 """Typed results of the grounded analyzers and of vision backends.
 
 Every result is a frozen dataclass that can round-trip through JSON
-(`to_dict` / `from_dict`), because a description's analysis is stored and
-follow-up questions are answered from it when the photo is not retained.
+(`to_dict` / `from_dict`, validated by pydantic against these same classes),
+because a description's analysis is stored and follow-up questions are
+answered from it when the photo is not retained.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any, Literal
+
+from pydantic import TypeAdapter
 
 QualityIssueKind = Literal[
     "blurry",
@@ -183,85 +187,15 @@ class ImageAnalysis:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ImageAnalysis:
-        """Rebuild an analysis stored with `to_dict`."""
+        """Rebuild an analysis stored with `to_dict`, validated field by field against
+        these dataclasses (fields added since a row was stored take their defaults)."""
+        return _analysis_adapter().validate_python(data)
 
-        def box(value: Mapping[str, Any] | None) -> BoundingBox | None:
-            return BoundingBox(**value) if value else None
 
-        def attributes(value: Mapping[str, Any] | None) -> FaceAttributes | None:
-            if not value:
-                return None
-            known = {name: value[name] for name in FaceAttributes.__dataclass_fields__ if name in value}
-            return FaceAttributes(**known)
-
-        main = data.get("main_object")
-
-        quality = data.get("quality") or {}
-        return cls(
-            width=int(data["width"]),
-            height=int(data["height"]),
-            quality=QualityReport(
-                issues=tuple(
-                    QualityIssue(
-                        kind=issue["kind"],
-                        score=float(issue["score"]),
-                        guidance=issue["guidance"],
-                        edges=tuple(issue.get("edges", ())),
-                        rotation_degrees=int(issue.get("rotation_degrees", 0)),
-                        cause=issue.get("cause", ""),
-                    )
-                    for issue in quality.get("issues", ())
-                ),
-                metrics=dict(quality.get("metrics", {})),
-            ),
-            text_lines=tuple(
-                TextLine(
-                    text=line["text"],
-                    confidence=float(line["confidence"]),
-                    box=box(line.get("box")),
-                    plausible=bool(line.get("plausible", True)),
-                )
-                for line in data.get("text_lines", ())
-            ),
-            faces=tuple(
-                FaceBox(
-                    box=BoundingBox(**face["box"]),
-                    position=face["position"],
-                    relative_size=float(face["relative_size"]),
-                    confidence=float(face.get("confidence", 1.0)),
-                    attributes=attributes(face.get("attributes")),
-                )
-                for face in data.get("faces", ())
-            ),
-            colours=tuple(
-                ColourName(
-                    name=c["name"],
-                    fraction=float(c["fraction"]),
-                    rgb=tuple(c.get("rgb", (0, 0, 0))),
-                )
-                for c in data.get("colours", ())
-            ),
-            scene=tuple(
-                SceneLabel(
-                    label=s["label"],
-                    probability=float(s["probability"]),
-                    centre_probability=s.get("centre_probability"),
-                )
-                for s in data.get("scene", ())
-            ),
-            explicit_score=data.get("explicit_score"),
-            failed_analyzers=tuple(data.get("failed_analyzers", ())),
-            timings_ms=dict(data.get("timings_ms", {})),
-            main_object=MainObject(
-                label=main["label"],
-                probability=float(main["probability"]),
-                extent=main.get("extent", "unknown"),
-            )
-            if main
-            else None,
-            text_area_fraction=float(data.get("text_area_fraction", 0.0)),
-            skipped_analyzers=tuple(data.get("skipped_analyzers", ())),
-        )
+@cache
+def _analysis_adapter() -> TypeAdapter[ImageAnalysis]:
+    """Built on first use: importing this module stays cheap."""
+    return TypeAdapter(ImageAnalysis)
 
 
 @dataclass(frozen=True)

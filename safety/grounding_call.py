@@ -1,4 +1,4 @@
-"""Call the grounding check (`safety.grounding`, owned separately) and fail closed.
+"""Call the grounding check (`safety.grounding`) and fail closed.
 
 Only generative backends need it: the local backend composes its answer from
 the OCR lines, so every quoted text is grounded by construction.
@@ -6,11 +6,11 @@ the OCR lines, so every quoted text is grounded by construction.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+
+from safety.grounding import check_text_claims
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +19,6 @@ _UNCHECKED_NOTE = {
     "with caution.",
     "ja": "この回答の文字は写真と照合できなかったため、引用された文字は参考程度にしてください。",
 }
-
-
-class _GroundingResult(Protocol):
-    text: str
-    removed: int
 
 
 @dataclass(frozen=True)
@@ -38,10 +33,7 @@ class GroundingOutcome:
 def check_grounding(text: str, *, ocr_lines: Sequence[str], language: str) -> GroundingOutcome:
     """Hedge or drop quoted text the OCR cannot find; when the check is unavailable, say so."""
     try:
-        module = importlib.import_module("safety.grounding")
-        result: _GroundingResult = module.check_text_claims(
-            text, ocr_lines=ocr_lines, language=language
-        )
+        result = check_text_claims(text, ocr_lines=ocr_lines, language=language)
         return GroundingOutcome(text=result.text, removed=int(result.removed), checked=True)
     except Exception as error:  # fail closed: an unchecked generative answer carries a warning
         logger.warning("grounding check failed", extra={"error": type(error).__name__})

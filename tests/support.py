@@ -1,4 +1,4 @@
-"""Helpers shared by every test folder: the shared photos and the test service URLs."""
+"""Helpers shared by every test folder: the photos in the repository and the test service URLs."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PHOTOS_DIR = REPO_ROOT.parent / "shared" / "photos" / "vizwiz"
+# The 70 VizWiz photos (CC BY 4.0) live in the repository, beside their attribution.
+PHOTOS_DIR = REPO_ROOT / "qa" / "photos" / "vizwiz"
 
 
 def require_photos_dir() -> Path:
-    """The shared photos folder; fails (never skips) with a clear message when it is missing."""
+    """The photos folder; fails (never skips) with a clear message when it is missing."""
     if not (PHOTOS_DIR / "questions.json").exists():
         pytest.fail(
-            f"The shared photos are missing: expected {PHOTOS_DIR} (shared/ laid beside the checkout).",
+            f"The photos are missing: expected {PHOTOS_DIR} (part of the repository).",
             pytrace=False,
         )
     return PHOTOS_DIR

@@ -2,58 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Form, Response, status
 
 from app.api.deps import AdminDep, AuthDep, ClientAddressDep, ServicesDep, SessionDep
+from app.api.responses import error_responses
 from app.auth import service as auth_service
 from app.db.tables import Account
 from app.describe import service as describe_service
+from app.errors import ConflictError, NotAuthenticatedError
+from app.schemas.auth import (
+    AccountCreateBody,
+    AccountOut,
+    RefreshBody,
+    RegisterBody,
+    TokenForm,
+    TokenOut,
+)
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
-
-class RegisterBody(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=256)
-    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=8)
-
-
-class AccountCreateBody(RegisterBody):
-    role: Literal["user", "volunteer", "admin"] = "user"
-
-
-class AccountOut(BaseModel):
-    id: str
-    email: str
-    role: str
-    languages: list[str]
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    refresh_token: str
-    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
-    expires_in: int
-
-
-class RefreshBody(BaseModel):
-    refresh_token: str = Field(max_length=512)
+_EMAIL_TAKEN = ConflictError("An account with this email already exists.")
+_WRONG_PASSWORD = NotAuthenticatedError("The email or password is incorrect.")
+_SESSION_ENDED = NotAuthenticatedError("Your session has ended. Please sign in again.")
 
 
 def _account_out(account: Account) -> AccountOut:
-    return AccountOut(
-        id=account.id,
-        email=account.email,
-        role=account.role,
-        languages=account.languages.split(","),
+    return AccountOut.model_validate(
+        {
+            "id": account.id,
+            "email": account.email,
+            "role": account.role,
+            "languages": account.languages.split(","),
+        }
     )
 
 
-@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=AccountOut)
+@router.post(
+    "/auth/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountOut,
+    responses=error_responses(409, 422, 429, 503, examples=[_EMAIL_TAKEN]),
+)
 async def register(
     body: RegisterBody, services: ServicesDep, session: SessionDep, address: ClientAddressDep
 ) -> AccountOut:
@@ -70,9 +61,13 @@ async def register(
     return _account_out(account)
 
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses=error_responses(401, 422, 429, 503, examples=[_WRONG_PASSWORD]),
+)
 async def issue_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[TokenForm, Form()],
     services: ServicesDep,
     session: SessionDep,
     address: ClientAddressDep,
@@ -92,7 +87,11 @@ async def issue_token(
     )
 
 
-@router.post("/auth/refresh", response_model=TokenOut)
+@router.post(
+    "/auth/refresh",
+    response_model=TokenOut,
+    responses=error_responses(401, 422, 503, examples=[_SESSION_ENDED]),
+)
 async def refresh_token(body: RefreshBody, services: ServicesDep, session: SessionDep) -> TokenOut:
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
     pair = await auth_service.refresh(
@@ -106,24 +105,30 @@ async def refresh_token(body: RefreshBody, services: ServicesDep, session: Sessi
     )
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 503),
+)
 async def log_out(auth: AuthDep, session: SessionDep) -> Response:
     """Revoke this login: its access and refresh tokens stop working."""
     await auth_service.log_out(session=session, session_id=auth.session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=AccountOut)
+@router.get("/me", response_model=AccountOut, responses=error_responses(401, 503))
 async def read_me(auth: AuthDep) -> AccountOut:
     """The signed-in account."""
     return _account_out(auth.account)
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 503)
+)
 async def erase_me(auth: AuthDep, services: ServicesDep, session: SessionDep) -> Response:
     """Erase the account and everything it owns: rows and stored photos."""
     await describe_service.erase_account(
-        session=session, store=services.describe.store, account_id=auth.account.id
+        session=session, describe=services.describe, account_id=auth.account.id
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -133,6 +138,7 @@ async def erase_me(auth: AuthDep, services: ServicesDep, session: SessionDep) ->
     status_code=status.HTTP_201_CREATED,
     response_model=AccountOut,
     tags=["admin"],
+    responses=error_responses(401, 403, 409, 422, 503, examples=[_EMAIL_TAKEN]),
 )
 async def create_account(
     body: AccountCreateBody, _admin: AdminDep, services: ServicesDep, session: SessionDep

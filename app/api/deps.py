@@ -28,6 +28,8 @@ ServicesDep = Annotated[AppServices, Depends(get_services)]
 
 async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
     """A session in a transaction: committed when the route returns, rolled back if it raises."""
+    # The rule (docs/architecture.md, "Transactions"): services that run the describe
+    # pipeline take `services.sessions` and open short transactions instead.
     async with services.sessions() as session, session.begin():
         yield session
 

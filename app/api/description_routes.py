@@ -5,51 +5,46 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
+from app.api.responses import error_responses
 from app.describe import service as describe_service
 from app.describe.pipeline import StreamEvent
-from app.errors import SightlineError, ValidationFailedError
+from app.errors import (
+    IdempotencyConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    SightlineError,
+    UnprocessablePhotoError,
+    ValidationFailedError,
+)
 from app.i18n import negotiate_language
+from app.ingest_pool import MSG_BUSY
+from app.schemas.descriptions import (
+    MAX_QUESTION_CHARS,
+    Description,
+    DescriptionPage,
+    DescriptionWithFollowUps,
+    FollowUp,
+    FollowUpBody,
+)
+from app.schemas.feedback import FeedbackBody, FeedbackOut
+from models.types import Detail
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
 logger = logging.getLogger(__name__)
 
-Detail = Literal["brief", "standard", "detailed"]
-MAX_QUESTION_CHARS = 2000
+_NO_SUCH_DESCRIPTION = NotFoundError("No such description.")
+_BUSY = ServiceUnavailableError(MSG_BUSY)
 
-
-class FollowUpBody(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    detail: Detail | None = None
-    language: str | None = Field(default=None, max_length=35)
-
-
-class FeedbackBody(BaseModel):
-    rating: Literal["helpful", "wrong", "report"]
-    category: (
-        Literal[
-            "wrong_text",
-            "missed_text",
-            "wrong_object",
-            "wrong_colour",
-            "wrong_people",
-            "hallucination",
-            "offensive",
-            "privacy",
-            "unsafe_advice",
-            "too_long",
-            "too_short",
-            "other",
-        ]
-        | None
-    ) = None
-    comment: str | None = Field(default=None, max_length=2000)
+_STREAM_EXAMPLE = (
+    'event: delta\ndata: {"text": "A can of Kirkland sliced peaches."}\n\n'
+    'event: done\ndata: {"id": "0f9c2d4e-…", "text": "A can of Kirkland sliced peaches. …", …}\n\n'
+)
 
 
 def _clean_question(question: str | None) -> str | None:
@@ -64,47 +59,86 @@ def _clean_question(question: str | None) -> str | None:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=Description,
     responses={
-        200: {"description": "A replay of an earlier request with the same Idempotency-Key"},
-        201: {
-            "content": {"text/event-stream": {}},
-            "description": "The description; with `Accept: text/event-stream`, server-sent "
-            "events: `delta` sentences, then `done` with the description",
+        200: {
+            "model": Description,
+            "description": "A replay of an earlier request with the same `Idempotency-Key` "
+            "(header `Idempotent-Replayed: true`).",
         },
+        201: {
+            "description": "The stored description. With `Accept: text/event-stream` (and no "
+            "`Idempotency-Key`), server-sent events instead: `delta` events whose data is a "
+            "`StreamDelta` (one safety-checked sentence), then one `done` event whose data is "
+            "the stored `Description`; a failure after the stream started arrives as an "
+            "`error` event whose data is an `ErrorBody`.",
+            "content": {
+                "text/event-stream": {"schema": {"type": "string"}, "example": _STREAM_EXAMPLE}
+            },
+        },
+        **error_responses(
+            401,
+            413,
+            415,
+            422,
+            503,
+            examples=[
+                ValidationFailedError(),
+                UnprocessablePhotoError(),
+                IdempotencyConflictError(),
+                _BUSY,
+            ],
+        ),
     },
 )
 async def create_description(
     auth: AuthDep,
     services: ServicesDep,
+    request: Request,
     response: Response,
-    photo: Annotated[UploadFile, File(description="JPEG, PNG or HEIC/HEIF photo")],
-    question: Annotated[str | None, Form(max_length=MAX_QUESTION_CHARS)] = None,
-    detail: Annotated[Detail, Form()] = "standard",
-    language: Annotated[str | None, Form(max_length=35)] = None,
-    accept_language: Annotated[str | None, Header()] = None,
-    accept: Annotated[str | None, Header()] = None,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> Any:
-    """Describe a photo, answering the optional question. Retries with the same
-    `Idempotency-Key` return the same description. With `Accept: text/event-stream`
-    the answer streams sentence by sentence."""
+    photo: Annotated[UploadFile, File(description="JPEG, PNG or HEIC/HEIF photo.")],
+    question: Annotated[
+        str | None,
+        Form(max_length=MAX_QUESTION_CHARS, description="Optional question about the photo."),
+    ] = None,
+    detail: Annotated[
+        Detail, Form(description="How much to say: `brief`, `standard` or `detailed`.")
+    ] = "standard",
+    language: Annotated[
+        str | None,
+        Form(max_length=35, description="Answer language (BCP 47); else `Accept-Language`."),
+    ] = None,
+    accept_language: Annotated[
+        str | None, Header(description="Preferred answer languages, with q-weights.")
+    ] = None,
+    accept: Annotated[
+        str | None, Header(description="`text/event-stream` to stream the answer.")
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=255, description="Retries with the same key get the same description."),
+    ] = None,
+) -> Description | StreamingResponse:
+    """Describe a photo, answering the optional question.
+
+    Requests wait their turn when the service is busy; 503 with `Retry-After`
+    only when the wait queue is full."""
     data = await photo.read()
     owner_id, question, language = (
         auth.account.id,
         _clean_question(question),
         negotiate_language(language, accept_language),
     )
-    pipeline, store = services.describe.pipeline, services.describe.store
     if accept and "text/event-stream" in accept and not idempotency_key:
         events = await describe_service.start_streamed_description(
             sessions=services.sessions,
-            pipeline=pipeline,
-            store=store,
+            describe=services.describe,
             owner_id=owner_id,
             photo=data,
             question=question,
             detail=detail,
             language=language,
+            abandoned=request.is_disconnected,
         )
         return StreamingResponse(
             _server_sent_events(events),
@@ -114,8 +148,7 @@ async def create_description(
         )
     body, replayed = await describe_service.create_description(
         sessions=services.sessions,
-        pipeline=pipeline,
-        store=store,
+        describe=services.describe,
         owner_id=owner_id,
         photo=data,
         question=question,
@@ -123,6 +156,7 @@ async def create_description(
         language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
+        abandoned=request.is_disconnected,
     )
     if replayed:
         response.status_code = status.HTTP_200_OK
@@ -134,7 +168,7 @@ async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterat
     """Render pipeline events as SSE; a failure mid-stream becomes an `error` event."""
     try:
         async for event in events:
-            yield f"event: {event.kind}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
+            yield f"event: {event.kind}\ndata: {event.data.model_dump_json()}\n\n"
     except SightlineError as error:
         yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
     except Exception:
@@ -146,52 +180,75 @@ async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterat
         yield f"event: error\ndata: {json.dumps(body)}\n\n"
 
 
-@router.get("")
+@router.get(
+    "",
+    response_model=DescriptionPage,
+    responses=error_responses(401, 422, 503, examples=[ValidationFailedError("The page cursor is invalid.")]),
+)
 async def list_descriptions(
     auth: AuthDep,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> DescriptionPage:
     """The caller's history, newest first; pass `next_cursor` back as `cursor` for more."""
-    page = await describe_service.list_descriptions(
+    return await describe_service.list_descriptions(
         session=session, owner_id=auth.account.id, limit=limit, cursor=cursor
     )
-    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/{description_id}")
+@router.get(
+    "/{description_id}",
+    response_model=DescriptionWithFollowUps,
+    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+)
 async def get_description(
     description_id: str, auth: AuthDep, session: SessionDep
-) -> dict[str, Any]:
+) -> DescriptionWithFollowUps:
     """One of the caller's descriptions with its follow-up questions."""
     return await describe_service.get_description_or_raise(
         session=session, owner_id=auth.account.id, description_id=description_id
     )
 
 
-@router.delete("/{description_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{description_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+)
 async def delete_description(
     description_id: str, auth: AuthDep, services: ServicesDep, session: SessionDep
 ) -> Response:
     """Delete one of the caller's descriptions and its retained photo."""
     await describe_service.delete_description(
         session=session,
-        store=services.describe.store,
+        describe=services.describe,
         owner_id=auth.account.id,
         description_id=description_id,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{description_id}/questions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{description_id}/questions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FollowUp,
+    responses=error_responses(
+        401, 404, 413, 422, 503, examples=[_NO_SUCH_DESCRIPTION, _BUSY]
+    ),
+)
 async def ask_follow_up(
     description_id: str,
     body: FollowUpBody,
     auth: AuthDep,
     services: ServicesDep,
-    accept_language: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+    request: Request,
+    accept_language: Annotated[
+        str | None, Header(description="Preferred answer languages, with q-weights.")
+    ] = None,
+) -> FollowUp:
     """Ask another question about the same photo."""
     language = (
         negotiate_language(body.language, accept_language)
@@ -200,20 +257,25 @@ async def ask_follow_up(
     )
     return await describe_service.ask_follow_up(
         sessions=services.sessions,
-        pipeline=services.describe.pipeline,
-        store=services.describe.store,
+        describe=services.describe,
         owner_id=auth.account.id,
         description_id=description_id,
         question=body.question.strip(),
         detail=body.detail,
         language=language,
+        abandoned=request.is_disconnected,
     )
 
 
-@router.post("/{description_id}/feedback", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{description_id}/feedback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackOut,
+    responses=error_responses(401, 404, 413, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
+)
 async def add_feedback(
     description_id: str, body: FeedbackBody, auth: AuthDep, session: SessionDep
-) -> dict[str, Any]:
+) -> FeedbackOut:
     """Say whether a description helped, was wrong, or should be reported."""
     return await describe_service.add_feedback(
         session=session,

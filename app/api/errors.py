@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import SightlineError
+from app.errors import ServiceUnavailableError, SightlineError
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SightlineError)
     async def _sightline_error(_request: Request, error: SightlineError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-        if error.status_code == 429:
-            headers = {"Retry-After": "60"}
-        return error_response(error.status_code, error.code, error.detail, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else {}
+        if error.retry_after_s is not None:
+            headers["Retry-After"] = str(error.retry_after_s)
+        return error_response(error.status_code, error.code, error.detail, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -66,8 +66,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SQLAlchemyTimeoutError)
     async def _database_busy(_request: Request, _error: SQLAlchemyTimeoutError) -> JSONResponse:
         logger.warning("database connection pool exhausted")
-        return error_response(503, "unavailable", "The service is busy. Please try again shortly.",
-                              {"Retry-After": "5"})
+        busy = ServiceUnavailableError()
+        return error_response(busy.status_code, busy.code, busy.detail,
+                              {"Retry-After": str(busy.retry_after_s)})
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> JSONResponse:

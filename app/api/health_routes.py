@@ -9,19 +9,24 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from app.api.deps import ServicesDep
+from app.schemas.health import Health, Readiness, ReadinessChecks
 
 router = APIRouter(tags=["operations"])
 logger = logging.getLogger(__name__)
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
     """Liveness: the process answers."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@router.get("/readyz")
-async def readyz(services: ServicesDep, response: Response) -> dict[str, object]:
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A check failed: not ready."}},
+)
+async def readyz(services: ServicesDep, response: Response) -> Readiness:
     """Readiness: the database answers, the rate-limit store answers, models are loaded."""
     checks: dict[str, bool] = {}
     try:
@@ -39,7 +44,9 @@ async def readyz(services: ServicesDep, response: Response) -> dict[str, object]
     ready = all(checks.values())
     if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    return {"status": "ready" if ready else "not_ready", "checks": checks}
+    return Readiness(
+        status="ready" if ready else "not_ready", checks=ReadinessChecks(**checks)
+    )
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -64,13 +64,16 @@ async def create_account(
     validate_credentials(email=email, password=password)
     if role not in ROLES:
         raise ValidationFailedError("Unknown role.")
+    # Hash before the first query: the session takes a database connection at its
+    # first query and keeps it to the end, and a hash must not hold one.
+    password_hash = await passwords.hash_password(password)
     if await accounts_repo.get_account_by_email(session, email=email):
         raise ConflictError("An account with this email already exists.")
     try:
         return await accounts_repo.add_account(
             session,
             email=email,
-            password_hash=passwords.hash(password),
+            password_hash=password_hash,
             role=role,
             languages=languages,
         )
@@ -90,7 +93,7 @@ async def log_in(
     """Check the password (same cost for unknown accounts) and open a login session."""
     account = await accounts_repo.get_account_by_email(session, email=email)
     if (
-        not passwords.verify(account.password_hash if account else None, password)
+        not await passwords.verify_password(account.password_hash if account else None, password)
         or account is None
     ):
         raise NotAuthenticatedError("The email or password is incorrect.")

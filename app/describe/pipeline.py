@@ -1,5 +1,6 @@
-"""One describe request, in DESIGN.md's order: ingest, analyze, question policy,
-describe, post-process. Persistence is the service's job; HTTP is the route's."""
+"""One describe request, in the order of docs/pipeline.md: ingest, analyze,
+question policy, describe, post-process. Persistence is the service's job;
+HTTP is the route's; admission (how many run at once) is the service's too."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from app.describe.result import build_result
 from app.ingest import DecodedPhoto
 from app.ingest_pool import PhotoDecoder
 from app.metrics import PIPELINE_STAGE_SECONDS
+from app.schemas.answer import Answer
+from app.schemas.descriptions import StreamDelta
 from models.analysis import AnalysisSuite
 from models.backends.base import VisionBackend
 from models.types import ConversationTurn, DescribeRequest, Detail, GeneratedAnswer, ImageAnalysis
@@ -34,19 +39,20 @@ class AnalyzedPhoto:
 
 @dataclass(frozen=True)
 class PipelineOutcome:
-    """The decoded photo, what the analyzers found, and the contract JSON."""
+    """The decoded photo, what the analyzers found, and the answer."""
 
     photo: DecodedPhoto
     analysis: ImageAnalysis
-    result: dict[str, Any]
+    result: Answer
 
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """A piece of a streamed answer (`delta`) or the final contract JSON (`done`)."""
+    """A piece of a streamed answer (`delta`: `StreamDelta`) or the final answer
+    (`done`: `Answer`, or the stored `Description` once the service has kept it)."""
 
     kind: str
-    data: dict[str, Any]
+    data: BaseModel
 
 
 @dataclass
@@ -58,6 +64,8 @@ class DescribePipeline:
     backend: VisionBackend
     safety: SafetyPipeline
     executor: Executor
+    # Catalog names of the analyzers' models (models.catalog), reported in `backend.models`.
+    analysis_models: tuple[str, ...] = ()
 
     async def analyze_photo(self, *, photo: bytes, language: str) -> AnalyzedPhoto:
         """Ingest (decode, orient, strip, downscale) and run the analyzers
@@ -93,7 +101,7 @@ class DescribePipeline:
         detail: Detail,
         language: str,
         history: tuple[ConversationTurn, ...] = (),
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Apply the question and image policies, run the backend, post-process.
 
         `image` is None for follow-ups on a photo that was not retained; the
@@ -143,7 +151,7 @@ class DescribePipeline:
         )
         if refusal is not None:
             outcome = SafetyOutcome(text=refusal.message, refusal=refusal)
-            yield StreamEvent("delta", {"text": refusal.message})
+            yield StreamEvent("delta", StreamDelta(text=refusal.message))
             yield StreamEvent("done", self._result(analysis, outcome, None, language, detail))
             return
         request = DescribeRequest(
@@ -160,11 +168,11 @@ class DescribePipeline:
                     sentence, question, analysis, verdict, language
                 )
                 if cleared:
-                    yield StreamEvent("delta", {"text": cleared})
+                    yield StreamEvent("delta", StreamDelta(text=cleared))
         if pending.strip():
             cleared = await self._clear_sentence(pending, question, analysis, verdict, language)
             if cleared:
-                yield StreamEvent("delta", {"text": cleared})
+                yield StreamEvent("delta", StreamDelta(text=cleared))
         answer = GeneratedAnswer(
             text="".join(pieces),
             language=language,
@@ -234,17 +242,16 @@ class DescribePipeline:
         answer: GeneratedAnswer | None,
         language: str,
         detail: Detail,
-    ) -> dict[str, Any]:
+    ) -> Answer:
         return build_result(
             analysis=analysis,
             outcome=outcome,
             answer=answer,
             backend_name=self.backend.name,
-            backend_models=self.backend.model_names(),
+            analysis_models=self.analysis_models,
             language=language,
             detail=detail,
         )
-
 
 
 def _timed(stage: str) -> Any:

@@ -1,10 +1,26 @@
-"""Builds the JSON description contract (DESIGN.md) from the pipeline's parts."""
+"""Builds the description contract (`app.schemas.answer.Answer`) from the pipeline's parts.
+
+What each field means is documented on the model; this module decides only
+what goes into it (docs/pipeline.md, step 6).
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from models.types import GeneratedAnswer, ImageAnalysis
+from app.schemas.answer import (
+    Answer,
+    BackendInfo,
+    ColourOut,
+    DisclaimerOut,
+    FaceOut,
+    ObjectOut,
+    People,
+    Quality,
+    RedactionOut,
+    RefusalOut,
+    SafetyReport,
+    TextLineOut,
+)
+from models.types import Detail, GeneratedAnswer, ImageAnalysis
 from safety.types import SafetyOutcome
 
 # Refusals after which the photo's content must not leak through other fields.
@@ -20,57 +36,60 @@ def build_result(
     outcome: SafetyOutcome,
     answer: GeneratedAnswer | None,
     backend_name: str,
-    backend_models: tuple[str, ...],
+    analysis_models: tuple[str, ...],
     language: str,
-    detail: str,
-) -> dict[str, Any]:
-    """Return the contract fields: text, language, text_read, people, quality, safety, backend."""
+    detail: Detail,
+) -> Answer:
+    """The answer with the findings that may be shown after what safety decided.
+
+    `backend.models` names the analyzers' models and then the backend's own
+    (a refusal ran no backend, so it names only the analyzers')."""
     reason = outcome.refusal.reason if outcome.refusal else None
     hide_text = reason in HIDE_TEXT_ON_REFUSAL
     hide_people = reason in HIDE_PEOPLE_ON_REFUSAL
-    return {
-        "text": outcome.text,
-        "language": answer.language if answer else language,
-        "detail": detail,
-        "text_read": []
+    return Answer(
+        text=outcome.text,
+        language=answer.language if answer else language,
+        detail=detail,
+        text_read=[]
         if hide_text
-        else [{"text": line.text, "confidence": line.confidence} for line in analysis.text_lines],
-        "people": {
-            "count": 0 if hide_people else len(analysis.faces),
-            "faces": []
+        else [TextLineOut(text=line.text, confidence=line.confidence) for line in analysis.text_lines],
+        people=People(
+            count=0 if hide_people else len(analysis.faces),
+            faces=[]
             if hide_people
             else [
-                {"position": face.position, "relative_size": round(face.relative_size, 4)}
+                FaceOut(position=face.position, relative_size=round(face.relative_size, 4))
                 for face in analysis.faces
             ],
-        },
-        "quality": {
-            "issues": [issue.kind for issue in analysis.quality.issues],
-            "guidance": [issue.guidance for issue in analysis.quality.issues],
-        },
-        "colours": []
+        ),
+        quality=Quality(
+            issues=[issue.kind for issue in analysis.quality.issues],
+            guidance=[issue.guidance for issue in analysis.quality.issues],
+        ),
+        colours=[]
         if hide_people
         else [
-            {"name": colour.name, "fraction": round(colour.fraction, 3)}
+            ColourOut(name=colour.name, fraction=round(colour.fraction, 3))
             for colour in analysis.colours
         ],
-        "objects": []
+        objects=[]
         if hide_people
         else [
-            {"label": label.label, "probability": round(label.probability, 3)}
+            ObjectOut(label=label.label, probability=round(label.probability, 3))
             for label in analysis.scene
             if label.probability >= MIN_OBJECT_PROBABILITY
         ],
-        "safety": {
-            "refusal": {"reason": outcome.refusal.reason, "message": outcome.refusal.message}
+        safety=SafetyReport(
+            refusal=RefusalOut(reason=outcome.refusal.reason, message=outcome.refusal.message)
             if outcome.refusal
             else None,
-            "disclaimers": [{"category": d.category, "text": d.text} for d in outcome.disclaimers],
-            "redactions": [{"kind": r.kind, "count": r.count} for r in outcome.redactions],
-        },
-        "backend": {
-            "name": answer.backend if answer else backend_name,
-            "models": list(answer.models if answer and answer.models else backend_models),
-            "fallback_from": answer.fallback_from if answer else None,
-        },
-    }
+            disclaimers=[DisclaimerOut(category=d.category, text=d.text) for d in outcome.disclaimers],
+            redactions=[RedactionOut(kind=r.kind, count=r.count) for r in outcome.redactions],
+        ),
+        backend=BackendInfo(
+            name=answer.backend if answer else backend_name,
+            models=list(dict.fromkeys((*analysis_models, *(answer.models if answer else ())))),
+            fallback_from=answer.fallback_from if answer else None,
+        ),
+    )

@@ -1,9 +1,15 @@
-"""Retained photos: only when enabled, only a face-blurred, metadata-free JPEG, always with an expiry."""
+"""Retained photos: only when enabled, only a face-blurred, metadata-free JPEG, always with an expiry.
+
+The methods here block (face detection, file I/O); callers run them off the
+event loop: saving in the CPU pool, reading and deleting in the file pool
+(docs/concurrency.md).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import descriptions_repo
 from app.db.engine import transaction
 from app.ingest import encode_jpeg
+from app.work_bounds import OffloadPool, run_off_loop
 from models.analyzers.faces import FaceDetector
 from safety.face_blur import blur_faces
 
@@ -81,15 +88,26 @@ def delete_photo(path: str | None) -> None:
             Path(path).unlink()
 
 
+def delete_photos(paths: Sequence[str | None]) -> None:
+    """Remove several retained copies (one job for the file pool)."""
+    for path in paths:
+        delete_photo(path)
+
+
 async def purge_expired(
-    *, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime | None = None,
+    files: OffloadPool | None = None,
 ) -> int:
-    """Delete expired photos (file first, then the reference) and expired idempotency keys."""
+    """Delete expired photos (file first, then the reference) and expired idempotency keys.
+
+    Files are deleted in `files` (or a default thread when there is no pool)."""
     now = now or datetime.now(UTC)
     async with transaction(sessions) as session:
         expired = await descriptions_repo.list_expired_photos(session, now=now)
+        await run_off_loop(files, delete_photos, [row.photo_path for row in expired])
         for description in expired:
-            delete_photo(description.photo_path)
             description.photo_path = None
             description.photo_expires_at = None
             description.result = {**description.result, "photo_retained_until": None}

@@ -37,10 +37,10 @@ class LiveServer:
     server: uvicorn.Server
     thread: threading.Thread
 
-    def client(self, token: str | None = None) -> httpx.Client:
+    def client(self, token: str | None = None, *, timeout: float = 120) -> httpx.Client:
         """An HTTP client for this server, authenticated when a token is given."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=120)
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
 
     def stop(self) -> None:
         self.server.should_exit = True

@@ -51,8 +51,26 @@ def test_models_list_shows_licences(tmp_path: Path) -> None:
     result = run_cli("models", "list", "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     entries = json.loads(result.stdout)
+    assert isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries)
     assert entries and all(entry["licence"] and entry["source"] for entry in entries)
     assert any("ocr" in entry["name"].lower() for entry in entries)
+
+
+def test_backend_models_are_the_names_models_list_prints(described: dict, tmp_path: Path) -> None:
+    listed = run_cli("models", "list", "--json", data_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    names = {entry["name"] for entry in json.loads(listed.stdout)}
+    used = described["backend"]["models"]
+    assert used and set(used) <= names, set(used) - names
+    assert not any("haar" in name.lower() for name in used), "the Haar detector is no longer used"
+
+
+def test_models_list_names_a_configured_generative_model(tmp_path: Path) -> None:
+    result = run_cli("models", "list", "--json", data_dir=tmp_path, SIGHTLINE_BACKEND="openai",
+                     SIGHTLINE_OPENAI_BASE_URL="http://127.0.0.1:9/v1", SIGHTLINE_OPENAI_MODEL="tiny-vlm")
+    assert result.returncode == 0, result.stderr[-2000:]
+    entries = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert "tiny-vlm" in entries and entries["tiny-vlm"]["licence"]
 
 
 def test_db_upgrade_and_accounts_create(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_PHOTOS = REPO_ROOT.parent / "shared" / "photos" / "vizwiz"
+SHARED_PHOTOS = REPO_ROOT / "qa" / "photos" / "vizwiz"  # in the repository (CC BY 4.0)
 
 
 def shared_photo_paths() -> list[Path]:
@@ -16,7 +16,7 @@ def shared_photo_paths() -> list[Path]:
     if not paths:
         pytest.fail(
             f"The shared test photos are missing: expected JPEG files in {SHARED_PHOTOS}. "
-            "CI lays ../shared/ beside the checkout; copy it there to run these tests."
+            "They are part of the repository (qa/photos/vizwiz)."
         )
     return paths
 

@@ -4,12 +4,12 @@ removed, disclaimers attached, grounding called for generative backends, checks 
 from __future__ import annotations
 
 import sys
-import types
 from dataclasses import dataclass
 
 import pytest
 
 from models.types import ImageAnalysis, TextLine
+from safety import grounding_call
 from safety.checks.inferences import SensitiveInferenceCheck
 from safety.checks.names import PersonNameCheck
 from safety.pipeline import SafetyPipeline
@@ -203,7 +203,6 @@ class FakeGroundingResult:
 def test_generative_answers_are_grounded(
     pipeline: SafetyPipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = types.ModuleType("safety.grounding")
     calls: list[tuple[str, tuple[str, ...]]] = []
 
     def check_text_claims(
@@ -212,8 +211,7 @@ def test_generative_answers_are_grounded(
         calls.append((text, tuple(ocr_lines)))
         return FakeGroundingResult(text="The label may say oat milk.", removed=1)
 
-    fake.check_text_claims = check_text_claims  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "safety.grounding", fake)
+    monkeypatch.setattr(grounding_call, "check_text_claims", check_text_claims)
     outcome = run(pipeline, 'The label says "oat milk".', "OAT MLK", generative=True)
     assert calls == [('The label says "oat milk".', ("OAT MLK",))]
     assert outcome.text == "The label may say oat milk."
@@ -227,8 +225,10 @@ def test_generative_answers_are_grounded(
 def test_grounding_failure_fails_closed(
     pipeline: SafetyPipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = types.ModuleType("safety.grounding")
-    monkeypatch.setitem(sys.modules, "safety.grounding", broken)  # no check_text_claims
+    def broken(text: str, *, ocr_lines: tuple[str, ...], language: str) -> FakeGroundingResult:
+        raise RuntimeError("grounding check unavailable")
+
+    monkeypatch.setattr(grounding_call, "check_text_claims", broken)
     outcome = run(pipeline, 'It says "Exit".', generative=True)
     assert "caution" in outcome.text
     assert redaction_count(outcome, "ungrounded_text_unchecked") == 1

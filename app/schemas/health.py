@@ -1,0 +1,32 @@
+"""Bodies of the operations routes `/healthz` and `/readyz`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    """Liveness: the process answers."""
+
+    status: Literal["ok"] = Field(description="Always `ok` when the process answers.")
+
+
+class ReadinessChecks(BaseModel):
+    """One flag per dependency the service needs to answer requests."""
+
+    database: bool = Field(description="The database answered `SELECT 1`.")
+    rate_limit_store: bool = Field(
+        description="The rate-limit store (Redis, or in-process memory) answered."
+    )
+    models: bool = Field(description="The describe pipeline and its models are loaded.")
+
+
+class Readiness(BaseModel):
+    """Readiness: whether this process should receive traffic, and why not."""
+
+    status: Literal["ready", "not_ready"] = Field(
+        description="`ready` when every check passed (HTTP 200), else `not_ready` (HTTP 503)."
+    )
+    checks: ReadinessChecks = Field(description="The result of each check.")
