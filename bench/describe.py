@@ -11,7 +11,21 @@ and 16 concurrent clients and reports throughput and latency.
 
 Timings on a shared 2-core machine are noisy; run twice and compare.
 
+Old against new in one run (`--compare-ref REF`): the checkout at git REF (a
+temporary worktree) and this checkout each run in a worker process of their
+own, with the same photos, questions and interpreter; rounds alternate between
+them so that load from other jobs falls on both alike. Each round sends every
+photo with its question through analyze -> question policy -> describe ->
+post-process, `--concurrency` requests at a time on a pool of `--workers`
+threads (the service's defaults: 2 and 2). Reported per configuration:
+throughput (photos per wall-clock second), CPU seconds per photo (the process's
+CPU time, which load from other jobs barely changes: on a dedicated machine
+throughput is cores / CPU-seconds-per-photo), and latency p50/p95; then the
+new/old ratios. The new checkout passes the question to the analyzers (so that
+they skip what it does not need); the old one had no such parameter.
+
     python bench/describe.py [--repeat 2] [--json out.json]
+    python bench/describe.py --compare-ref 8658dd3 --limit 24 --rounds 2
     python bench/describe.py --server http://127.0.0.1:8000 --token $TOKEN
 """
 
@@ -239,6 +253,185 @@ async def run_against_server(args: argparse.Namespace) -> dict[str, Any]:
     return {"mode": "server", "url": url, "levels": results}
 
 
+async def serve_worker(args: argparse.Namespace) -> None:
+    """Worker for --compare-ref: load the pipeline of the checkout at
+    --code-root once, then run every photo once per "run" line on stdin and
+    print one JSON line of results."""
+    import inspect
+    import resource
+
+    sys.path.insert(0, str(args.code_root))
+    for name in [m for m in sys.modules if m.split(".")[0] in ("models", "safety", "app")]:
+        del sys.modules[name]
+    from models.analysis import AnalysisSuite
+    from models.backends.local import LocalBackend
+    from models.types import DescribeRequest
+    from safety.pipeline import SafetyPipeline
+
+    items = load_items(args.photos, args.limit)
+    suite = AnalysisSuite.create(cache_dir=args.cache_dir)
+    safety = SafetyPipeline.create()
+    backend = LocalBackend(analyzer_models=suite.model_names())
+    takes_question = "question" in inspect.signature(suite.analyze).parameters
+    executor = ThreadPoolExecutor(max_workers=args.workers)
+    loop = asyncio.get_running_loop()
+
+    async def one(question: str, data: bytes) -> float:
+        begin = time.perf_counter()
+        image = await loop.run_in_executor(executor, decode, data, args.max_side)
+        extra = {"question": question} if takes_question else {}
+        analysis = await suite.analyze(image, executor=executor, language="en", **extra)
+        verdict = safety.check_question(question, language="en")
+        safety.check_image(analysis, language="en")
+        request = DescribeRequest(
+            image=image, question=question, detail="standard", language="en", analysis=analysis
+        )
+        answer = await backend.describe(request)
+        await loop.run_in_executor(
+            executor,
+            lambda: safety.postprocess(
+                answer.text, question=question, analysis=analysis, verdict=verdict, language="en"
+            ),
+        )
+        return (time.perf_counter() - begin) * 1000
+
+    print(json.dumps({"ready": True}), flush=True)
+    while sys.stdin.readline().strip() == "run":
+        gate = asyncio.Semaphore(args.concurrency[0])
+
+        async def gated(question: str, data: bytes, gate: asyncio.Semaphore = gate) -> float:
+            async with gate:
+                return await one(question, data)
+
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+        wall0 = time.perf_counter()
+        latencies = await asyncio.gather(*(gated(q, d) for _n, q, d in items))
+        wall = time.perf_counter() - wall0
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+        print(
+            json.dumps(
+                {"n": len(items), "wall_s": wall, "cpu_s": cpu, "latencies_ms": list(latencies)}
+            ),
+            flush=True,
+        )
+    executor.shutdown()
+
+
+def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
+    """Old (git ref) against new (this checkout), interleaved rounds, one run."""
+    import subprocess
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="sightline-ref-"))
+    roots: dict[str, Path] = {}
+    added: list[Path] = []
+    for name, ref in (("old", args.compare_ref), ("new", args.against_ref)):
+        if ref is None:
+            roots[name] = REPO_ROOT
+            continue
+        roots[name] = tmp / name
+        added.append(roots[name])
+        subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", str(roots[name]), ref],
+            check=True,
+            capture_output=True,
+        )
+    workers: dict[str, subprocess.Popen[str]] = {}
+    try:
+        for name, root in roots.items():
+            command = [
+                sys.executable, str(Path(__file__).resolve()), "--worker",
+                "--code-root", str(root), "--photos", str(args.photos),
+                "--workers", str(args.compare_workers), "--max-side", str(args.max_side),
+                "--concurrency", str(args.compare_concurrency),
+            ]  # fmt: skip
+            if args.limit:
+                command += ["--limit", str(args.limit)]
+            if args.cache_dir:
+                command += ["--cache-dir", str(args.cache_dir)]
+            extra_env = dict(item.split("=", 1) for item in getattr(args, f"{name}_env"))
+            workers[name] = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=root,
+                env={**os.environ, **extra_env},
+            )
+        for process in workers.values():
+            _read_json(process)  # {"ready": true} once its models are loaded
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
+        order = list(roots)
+        for round_number in range(args.rounds + 1):  # round 0 warms up and is not counted
+            for name in order if round_number % 2 else reversed(order):
+                process = workers[name]
+                assert process.stdin is not None
+                process.stdin.write("run\n")
+                process.stdin.flush()
+                outcome = _read_json(process)
+                if round_number:
+                    results[name].append(outcome)
+                print(
+                    f"round {round_number} {name}: {outcome['n'] / outcome['wall_s']:.2f} photos/s, "
+                    f"{outcome['cpu_s'] / outcome['n']:.2f} CPU s/photo, "
+                    f"load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+    finally:
+        for process in workers.values():
+            if process.stdin:
+                process.stdin.close()
+            process.wait(timeout=120)
+        for root in added:
+            subprocess.run(
+                ["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(root)],
+                check=False,
+                capture_output=True,
+            )
+    summary = {name: _summarise(rounds) for name, rounds in results.items()}
+    ratio = {
+        "throughput_new_over_old": round(
+            summary["new"]["throughput"] / summary["old"]["throughput"], 2
+        ),
+        "cpu_per_photo_old_over_new": round(
+            summary["old"]["cpu_s_per_photo"] / summary["new"]["cpu_s_per_photo"], 2
+        ),
+        "p50_new_over_old": round(summary["new"]["p50_ms"] / summary["old"]["p50_ms"], 2),
+    }
+    print(
+        f"\nold = {args.compare_ref} {args.old_env}, "
+        f"new = {args.against_ref or 'this checkout'} {args.new_env}; "
+        f"load average {os.getloadavg()}"
+    )
+    for name, row in summary.items():
+        print(f"{name}: {row}")
+    print(f"ratios: {ratio}")
+    return {"mode": "compare", "ref": args.compare_ref, "summary": summary, "ratios": ratio}
+
+
+def _read_json(process: Any) -> dict[str, Any]:
+    """The next JSON line a worker prints (other lines are its logs)."""
+    assert process.stdout is not None
+    while True:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit("a benchmark worker exited early; run it alone to see why")
+        if line.startswith("{"):
+            return dict(json.loads(line))
+
+
+def _summarise(rounds: list[dict[str, Any]]) -> dict[str, float]:
+    photos = sum(r["n"] for r in rounds)
+    latencies = [ms for r in rounds for ms in r["latencies_ms"]]
+    return {
+        "throughput": round(photos / sum(r["wall_s"] for r in rounds), 3),
+        "cpu_s_per_photo": round(sum(r["cpu_s"] for r in rounds) / photos, 3),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+    }
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
@@ -263,14 +456,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--compare-ref", default=None, help="git ref to compare against")
+    parser.add_argument(
+        "--against-ref", default=None, help="git ref for 'new' (default: this checkout)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="measured rounds per configuration")
+    parser.add_argument(
+        "--compare-workers", type=int, default=2, help="thread pool per configuration (service: 2)"
+    )
+    parser.add_argument(
+        "--compare-concurrency", type=int, default=2, help="requests in flight per configuration"
+    )
+    parser.add_argument(
+        "--old-env", nargs="*", default=[], help="KEY=VALUE for the old worker (isolate a factor)"
+    )
+    parser.add_argument("--new-env", nargs="*", default=[], help="KEY=VALUE for the new worker")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--code-root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark selected by the options."""
     args = parse_args(argv)
-    runner = run_against_server if args.server else run_in_process
-    result = asyncio.run(runner(args))
+    if args.worker:
+        asyncio.run(serve_worker(args))
+        return
+    if args.compare_ref:
+        result = run_comparison(args)
+    else:
+        runner = run_against_server if args.server else run_in_process
+        result = asyncio.run(runner(args))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

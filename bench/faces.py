@@ -1,6 +1,7 @@
 """Face detector benchmark: recall, false faces and latency on the shared photos.
 
     python bench/faces.py [--photos qa/photos/vizwiz] [--repeat 1] [--only NAME]
+    python bench/faces.py --attributes   # visible attributes, tuning vs held-out
 
 Labels: `bench/data/face_labels.json` (faces counted by looking at every photo,
 with the approximate centre of each). A detection is a hit when its box holds
@@ -254,6 +255,86 @@ def score(boxes: list[Box], centres: list[list[float]], width: int, height: int)
     return hits, false
 
 
+ATTRIBUTES = ("smiling", "eyes_closed", "glasses", "facing_camera")
+COLOURS = (("hair", "hair_colour"), ("clothing", "clothing_colour"))
+HELDOUT = ROOT / "bench" / "heldout"
+
+
+def labelled_faces(which: str, shared: Path) -> list[tuple[str, Path, list[dict[str, Any]]]]:
+    """(name, path, faces) of the tuning set (shared + bench/data/face_tuning) or the held-out set."""
+    if which == "heldout":
+        entries = json.loads((HELDOUT / "labels.json").read_text())["photos"]
+        return [
+            (name, HELDOUT / "photos" / name, entry.get("faces", []))
+            for name, entry in sorted(entries.items())
+        ]
+    data = json.loads((ROOT / "bench" / "data" / "face_attributes.json").read_text())
+    folders = {"shared": shared, "tuning": ROOT / "bench" / "data" / "face_tuning"}
+    out = []
+    for key, faces in sorted(data["photos"].items()):
+        folder, name = key.split("/", 1)
+        out.append((key, folders[folder] / name, faces))
+    return out
+
+
+def attribute_report(which: str, shared: Path) -> None:
+    """Per attribute: right / wrong / not said, over faces the detector found."""
+    from models.analyzers.face_attributes import FaceAttributeAnalyzer
+    from models.analyzers.faces import FaceDetector
+
+    detector, analyzer = FaceDetector(), FaceAttributeAnalyzer()
+    tally: dict[str, list[int]] = {a: [0, 0, 0] for a in (*ATTRIBUTES, "hair", "clothing")}
+    found = total = false = 0
+    wrong: list[str] = []
+    for name, path, faces in labelled_faces(which, shared):
+        image = load(path, False)
+        height, width = image.shape[:2]
+        detected = list(analyzer.describe(image, detector.detect(image)))
+        total += len(faces)
+        for label in faces:
+            cx, cy = label["centre"][0] * width, label["centre"][1] * height
+            match = next(
+                (
+                    f
+                    for f in detected
+                    if f.box.x <= cx <= f.box.x + f.box.width
+                    and f.box.y <= cy <= f.box.y + f.box.height
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            detected.remove(match)
+            found += 1
+            attrs = match.attributes
+            for attribute in ATTRIBUTES:
+                truth = label.get(attribute)
+                if truth is None:
+                    continue
+                said = getattr(attrs, attribute) if attrs else None
+                column = 2 if said is None else 0 if said == truth else 1
+                tally[attribute][column] += 1
+                if column == 1:
+                    wrong.append(f"{name}@{label['centre']}: {attribute} said {said}")
+            for key, field in COLOURS:
+                accepted = label.get(key)
+                if not accepted:
+                    continue
+                said = getattr(attrs, field) if attrs else None
+                column = 2 if said is None else 0 if said in accepted else 1
+                tally[key][column] += 1
+                if column == 1:
+                    wrong.append(f"{name}@{label['centre']}: {key} said {said}")
+        if which == "heldout":
+            false += len(detected)
+    print(f"\n== {which}: {found}/{total} labelled faces detected" + (f", {false} false faces" if which == "heldout" else ""))
+    print(f"{'attribute':14} {'right':>6} {'wrong':>6} {'not said':>9}")
+    for attribute, (right, bad, silent) in tally.items():
+        print(f"{attribute:14} {right:>6} {bad:>6} {silent:>9}")
+    for line in wrong:
+        print("  wrong:", line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
@@ -262,8 +343,13 @@ def main() -> None:
     parser.add_argument(
         "--full-res", action="store_true", help="full-resolution photos, not the service's 1600 px"
     )
+    parser.add_argument("--attributes", action="store_true", help="face attributes, tuning and held-out")
     args = parser.parse_args()
     cv2.setNumThreads(1)
+    if args.attributes:
+        for which in ("tuning", "heldout"):
+            attribute_report(which, args.photos)
+        return
     labels = json.loads(LABELS.read_text())
     faces: dict[str, dict[str, Any]] = labels["photos"]
     ignore = set(labels["ignore"])

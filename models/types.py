@@ -27,6 +27,13 @@ QualityIssueKind = Literal[
 ]
 Detail = Literal["brief", "standard", "detailed"]
 Edge = Literal["top", "bottom", "left", "right"]
+# Why a photo is blurred: the camera moved in one direction ("motion") or it is out of
+# focus / soft in every direction ("focus"); "" when not known.
+BlurCause = Literal["motion", "focus", ""]
+# Where the main object sits, from classifying the centre crop as well as the frame:
+# "frame" = fills most of the photo, "centre" = a smaller object in the middle,
+# "unknown" = the two views disagree.
+ObjectExtent = Literal["frame", "centre", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,9 @@ class QualityIssue:
     guidance: str
     edges: tuple[Edge, ...] = ()
     rotation_degrees: int = 0
+    # For `blurry`: "motion" when the blur has one direction (the phone moved), so the
+    # guidance can say "hold the phone still" rather than "move back / tap to focus".
+    cause: BlurCause = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,32 @@ class TextLine:
     text: str
     confidence: float
     box: BoundingBox | None = None
+    # False for a line that reads as nonsense: low confidence and no dictionary word
+    # (English or Japanese), e.g. "CrWindowe; Lrepalr detaile". Hedge or drop it.
+    plausible: bool = True
+
+
+@dataclass(frozen=True)
+class FaceAttributes:
+    """What a sighted person can see of a face: expression, eyes, glasses, head
+    turn and the colours of hair and clothing. Never identity, never a trait
+    inferred from the face (age, gender, ethnicity, emotion as a fact).
+
+    Each judgement is None when it cannot be made reliably (a small, blurred or
+    half-hidden face); the scores are kept so that a describer can hedge.
+    """
+
+    smiling: bool | None = None
+    smile_score: float = 0.0  # mouth width and corner lift, in eye-distance units
+    eyes_closed: bool | None = None
+    eye_openness: float = 0.0  # eyelid gap / eye width, mean of both eyes
+    glasses: bool | None = None
+    facing_camera: bool | None = None
+    yaw_degrees: float = 0.0  # head turned: + towards the image's right
+    pitch_degrees: float = 0.0  # head tilted: + chin down
+    hair_colour: str | None = None  # colour name (models.analyzers.colours vocabulary)
+    clothing_colour: str | None = None
+    landmark_score: float = 0.0  # face-mesh model's face probability
 
 
 @dataclass(frozen=True)
@@ -79,6 +115,7 @@ class FaceBox:
     position: str  # e.g. "left", "centre", "top right"
     relative_size: float  # face area / image area
     confidence: float = 1.0
+    attributes: FaceAttributes | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +129,28 @@ class ColourName:
 
 @dataclass(frozen=True)
 class SceneLabel:
-    """A scene/object class from a classifier, with its probability."""
+    """A scene/object class from a classifier, with its probability.
+
+    `centre_probability` is the same class's probability on the centre crop
+    (None when the crop was not classified)."""
 
     label: str
     probability: float
+    centre_probability: float | None = None
+
+
+@dataclass(frozen=True)
+class MainObject:
+    """The classifier's best guess at the photographed object and where it is.
+
+    `probability` is the larger of the frame's and the centre crop's; `extent`
+    says whether it fills the frame or sits in the middle. A describer should
+    prefer a large, confident object to a read of text that covers a tiny part
+    of the photo (see `ImageAnalysis.text_area_fraction`)."""
+
+    label: str
+    probability: float
+    extent: ObjectExtent = "unknown"
 
 
 @dataclass(frozen=True)
@@ -112,6 +167,14 @@ class ImageAnalysis:
     explicit_score: float | None = None
     failed_analyzers: tuple[str, ...] = ()
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    main_object: MainObject | None = None
+    # Share of the frame covered by the boxes of the lines read (0-1): text that is a
+    # tiny part of the photo (a sticker on a laptop) should neither name the object
+    # nor decide that the photo is "upside down".
+    text_area_fraction: float = 0.0
+    # Analyzers not run because the question did not need them (a follow-up that
+    # needs one must re-analyze the photo, or say it cannot tell).
+    skipped_analyzers: tuple[str, ...] = ()
 
     @property
     def full_text(self) -> str:

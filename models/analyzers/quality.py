@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from models.analyzers.base import RGBImage
+from models.analyzers.motion import measure_motion
 from models.guidance import Subject, guidance_for
 from models.types import Edge, FaceBox, QualityIssue, QualityIssueKind, QualityReport, TextLine
 
@@ -86,6 +87,14 @@ class QualityThresholds:
     # A photo whose text was read this well is not called blurry (21: soft, but
     # every line of the bill was read).
     well_read_chars: int = 25
+    # Motion blur (models/analyzers/motion.py): a dip of the derivative's
+    # autocorrelation along one direction, at least `motion_min_lag` px long, much
+    # deeper than across it, in a photo whose centre is not sharp. The photos that
+    # set each value are in tests/models/test_motion.py.
+    motion_max_dip: float = -0.2
+    motion_max_anisotropy: float = -0.13
+    motion_min_lag: int = 5
+    motion_max_centre_sharpness: float = 120.0
 
 
 class QualityAnalyzer:
@@ -121,15 +130,33 @@ class QualityAnalyzer:
             and metrics["edge_density"] < t.soft_edge_density
         ):
             kinds["blurry"] = 0.5 * (1 - metrics["tile_sharpness"] / t.min_tile_sharpness)
+        moved = is_motion_blurred(metrics, t)
+        if moved and "blurry" not in kinds and "no_subject" not in kinds:
+            kinds["blurry"] = round(min(1.0, -metrics["motion_dip"]), 3)
         if metrics["obstruction"] >= t.obstruction_min_blob:
             kinds["obstructed"] = min(1.0, metrics["obstruction"] / 0.3)
         elif t.glare_min_blob <= metrics["clipped_blob"] <= t.glare_max_blob:
             kinds["glare"] = min(1.0, metrics["clipped_blob"] / 0.2)
         issues = [
-            QualityIssue(kind, round(float(score), 3), guidance_for(kind, language="en"))
+            QualityIssue(
+                kind,
+                round(float(score), 3),
+                guidance_for(kind, language="en"),
+                cause=("motion" if moved else "focus") if kind == "blurry" else "",
+            )
             for kind, score in kinds.items()
         ]
         return QualityReport(issues=_by_priority(issues), metrics=metrics)
+
+
+def is_motion_blurred(metrics: dict[str, float], t: QualityThresholds) -> bool:
+    """The motion-blur rule on the measurements of `measure`."""
+    return (
+        metrics["motion_dip"] <= t.motion_max_dip
+        and metrics["motion_dip"] - metrics["motion_perpendicular_dip"] <= t.motion_max_anisotropy
+        and metrics["motion_lag_px"] >= t.motion_min_lag
+        and metrics["centre_sharpness"] < t.motion_max_centre_sharpness
+    )
 
 
 def measure(image: RGBImage) -> dict[str, float]:
@@ -150,7 +177,24 @@ def measure(image: RGBImage) -> dict[str, float]:
     edges = cv2.Canny(cv2.GaussianBlur(grey, (3, 3), 0), 50, 150)
     tiny = cv2.resize(grey, (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
     gradient = np.hypot(cv2.Sobel(tiny, cv2.CV_32F, 1, 0), cv2.Sobel(tiny, cv2.CV_32F, 0, 1))
+    # The subject is usually in the middle: the sharpness of the central tiles of a
+    # 6x6 grid, so that a sharp background does not hide a shaken subject.
+    centre_tiles = [
+        float(
+            laplacian[
+                i * height // 6 : (i + 1) * height // 6, j * width // 6 : (j + 1) * width // 6
+            ].var()
+        )
+        for i in range(1, 5)
+        for j in range(1, 5)
+    ]
+    motion = measure_motion(small)
     return {
+        "centre_sharpness": round(float(np.percentile(centre_tiles, 75)), 2),
+        "motion_dip": motion.dip,
+        "motion_perpendicular_dip": motion.perpendicular_dip,
+        "motion_lag_px": float(motion.lag_px),
+        "motion_direction_degrees": float(motion.direction_degrees),
         "mean_grey": round(float(grey.mean()), 2),
         "p95_grey": round(float(np.percentile(grey, 95)), 2),
         "sharpness": round(float(laplacian.var()), 2),

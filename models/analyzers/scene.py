@@ -21,12 +21,17 @@ import numpy as np
 import numpy.typing as npt
 
 from models.analyzers.base import RGBImage
+from models.analyzers.runtime import create_session
 from models.convert.efficientnet_lite import INPUT_NAME, INPUT_SIZE, PROBS_NAME
-from models.types import SceneLabel
+from models.types import MainObject, ObjectExtent, SceneLabel
 
 logger = logging.getLogger(__name__)
 
 CONVERTER_VERSION = 1  # bump when the converter's output changes, to rebuild caches
+# The centre crop is this share of the shorter side, around the middle of the photo.
+CENTRE_SHARE = 0.5
+# A main object is named only when one view gives it at least this probability.
+MAIN_OBJECT_MIN = 0.3
 LABELS_PATH = Path(__file__).resolve().parent.parent / "convert" / "imagenet_labels.json"
 DEFAULT_CACHE_DIR = Path("~/.cache/sightline").expanduser()
 
@@ -96,14 +101,8 @@ class SceneClassifier:
     model_name = "efficientnet-lite0-imagenet"
 
     def __init__(self, *, model_path: Path, labels: tuple[str, ...], top_k: int = 5) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
         # One thread per inference: analyzers of concurrent requests already share the cores.
-        options.intra_op_num_threads = 1
-        self._session: Any = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session: Any = create_session(model_path, name=self.model_name, threads=1)
         self._labels = labels
         self._top_k = top_k
 
@@ -117,16 +116,75 @@ class SceneClassifier:
         (probs,) = self._session.run([PROBS_NAME], {INPUT_NAME: preprocess(image)})
         return np.asarray(probs[0], dtype=np.float32)
 
-    def analyze(self, image: RGBImage) -> tuple[SceneLabel, ...]:
-        """Return the top-k labels, most probable first.
+    def analyze(self, image: RGBImage, *, centre: bool = True) -> tuple[SceneLabel, ...]:
+        """Return the top-k labels, most probable first, with each label's
+        probability on the centre crop too (when `centre`).
 
         Classes that share a spoken name ("laptop" and "notebook computer") are
-        merged and their probabilities summed.
+        merged and their probabilities summed. Labels that only the centre crop
+        ranks high are appended after the frame's top-k.
         """
-        probs = self.probabilities(image)
+        frame = self._merged(self.probabilities(image))
+        if not centre:
+            ranked = sorted(frame.items(), key=lambda item: item[1], reverse=True)[: self._top_k]
+            return tuple(SceneLabel(label=label, probability=round(p, 4)) for label, p in ranked)
+        middle = self._merged(self.probabilities(centre_crop(image)))
+        ranked = sorted(frame.items(), key=lambda item: item[1], reverse=True)[: self._top_k]
+        names = [label for label, _p in ranked]
+        names += [
+            label
+            for label, _p in sorted(middle.items(), key=lambda item: item[1], reverse=True)[:2]
+            if label not in names
+        ]
+        return tuple(
+            SceneLabel(
+                label=label,
+                probability=round(frame.get(label, 0.0), 4),
+                centre_probability=round(middle.get(label, 0.0), 4),
+            )
+            for label in names
+        )
+
+    def _merged(self, probs: npt.NDArray[np.float32]) -> dict[str, float]:
         merged: dict[str, float] = {}
-        for index in np.argsort(-probs)[: self._top_k * 3]:
+        for index in range(len(probs)):
             label = self._labels[int(index)]
             merged[label] = merged.get(label, 0.0) + float(probs[index])
-        ranked = sorted(merged.items(), key=lambda item: item[1], reverse=True)[: self._top_k]
-        return tuple(SceneLabel(label=label, probability=round(p, 4)) for label, p in ranked)
+        return merged
+
+    @staticmethod
+    def main_object(labels: tuple[SceneLabel, ...]) -> MainObject | None:
+        """The most probable label in either view and where it is (see MainObject)."""
+        return main_object(labels)
+
+
+def centre_crop(image: RGBImage) -> RGBImage:
+    """The square in the middle of the photo, `CENTRE_SHARE` of its shorter side."""
+    height, width = image.shape[:2]
+    side = max(1, int(min(height, width) * CENTRE_SHARE))
+    top, left = (height - side) // 2, (width - side) // 2
+    return np.ascontiguousarray(image[top : top + side, left : left + side])
+
+
+def main_object(labels: tuple[SceneLabel, ...]) -> MainObject | None:
+    """The label with the highest probability in the frame or the centre crop.
+
+    extent: "frame" when the frame gives it at least 0.8x the centre crop's
+    probability (it is visible at the photo's scale, so large), "centre" when
+    only the crop is sure of it (a smaller object in the middle)."""
+    if not labels:
+        return None
+
+    def best(label: SceneLabel) -> float:
+        return max(label.probability, label.centre_probability or 0.0)
+
+    top = max(labels, key=best)
+    probability = best(top)
+    if probability < MAIN_OBJECT_MIN:
+        return None
+    if top.centre_probability is None:
+        return MainObject(top.label, round(probability, 4), "unknown")
+    extent: ObjectExtent = (
+        "frame" if top.probability >= 0.8 * top.centre_probability else "centre"
+    )
+    return MainObject(top.label, round(probability, 4), extent)

@@ -104,3 +104,83 @@ def test_missing_optional_analyzer_fails_at_create(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(importlib, "import_module", no_scene)
     with pytest.raises(RuntimeError, match="enable_scene=False"):
         AnalysisSuite.create(enable_explicit=False)
+
+
+async def test_question_decides_the_optional_analyzers(photos_dir: Path) -> None:
+    suite = AnalysisSuite.create(enable_scene=False, enable_explicit=False)
+    image = load_photo(photos_dir, 45)  # a portrait
+    full = await suite.analyze(image)
+    assert full.skipped_analyzers == ()
+    assert full.faces and full.faces[0].attributes is not None
+    assert full.colours
+    reading = await suite.analyze(image, question="What does the label say?")
+    assert set(reading.skipped_analyzers) == {"colours", "face_attributes"}
+    assert reading.colours == () and reading.faces and reading.faces[0].attributes is None
+    # Faces (safety, blurring) and OCR always run.
+    assert "faces" in reading.timings_ms and "ocr" in reading.timings_ms
+    kept = await suite.analyze(image, question="What does the label say?", all_analyzers=True)
+    assert kept.skipped_analyzers == () and kept.faces[0].attributes is not None
+    people = await suite.analyze(image, question="Describe the person")
+    assert people.skipped_analyzers == () and people.faces[0].attributes is not None
+
+
+def test_optional_analyzers_by_intent() -> None:
+    from models.analysis import optional_analyzers
+
+    assert optional_analyzers(None, "standard") == {"scene", "colours", "face_attributes"}
+    assert optional_analyzers("what does this say?", "standard") == set()
+    assert optional_analyzers("what does this say?", "detailed") == {
+        "scene",
+        "colours",
+        "face_attributes",
+    }
+    assert optional_analyzers("what is the expiration date?", "brief") == set()
+    assert optional_analyzers("what colour is this shirt?", "standard") != set()
+    assert optional_analyzers("what is this?", "standard") != set()
+
+
+def test_new_fields_round_trip_and_old_analyses_still_load() -> None:
+    from models.types import (
+        BoundingBox,
+        FaceAttributes,
+        FaceBox,
+        MainObject,
+        QualityIssue,
+        QualityReport,
+        TextLine,
+    )
+
+    analysis = ImageAnalysis(
+        width=10,
+        height=10,
+        quality=QualityReport(issues=(QualityIssue("blurry", 0.5, "Hold still.", cause="motion"),)),
+        text_lines=(TextLine("CrWindowe", 0.6, BoundingBox(0, 0, 5, 2), plausible=False),),
+        faces=(
+            FaceBox(
+                box=BoundingBox(1, 1, 4, 4),
+                position="centre",
+                relative_size=0.16,
+                attributes=FaceAttributes(smiling=True, smile_score=0.8, hair_colour="black"),
+            ),
+        ),
+        scene=(SceneLabel("laptop", 0.7, centre_probability=0.5),),
+        main_object=MainObject("laptop", 0.7, "frame"),
+        text_area_fraction=0.1,
+        skipped_analyzers=("colours",),
+    )
+    assert ImageAnalysis.from_dict(analysis.to_dict()) == analysis
+    old = {
+        "width": 10,
+        "height": 10,
+        "quality": {"issues": [{"kind": "blurry", "score": 0.5, "guidance": "x"}], "metrics": {}},
+        "text_lines": [{"text": "MILK", "confidence": 0.9, "box": None}],
+        "faces": [
+            {"box": {"x": 1, "y": 1, "width": 4, "height": 4}, "position": "centre",
+             "relative_size": 0.16}
+        ],
+        "scene": [{"label": "carton", "probability": 0.7}],
+    }  # fmt: skip
+    loaded = ImageAnalysis.from_dict(old)
+    assert loaded.text_lines[0].plausible is True
+    assert loaded.faces[0].attributes is None and loaded.main_object is None
+    assert loaded.quality.issues[0].cause == "" and loaded.scene[0].centre_probability is None

@@ -78,3 +78,11 @@ def test_model_info_is_frozen_and_complete() -> None:
         model.name = "x"  # type: ignore[misc]
     for m in list_models():
         assert all(getattr(m, field.name) for field in dataclasses.fields(m))
+
+
+def test_face_mesh_and_word_lists_are_listed_with_their_licences() -> None:
+    mesh = by_name("Face Mesh")
+    assert "Apache-2.0" in mesh.licence and "face_landmark.onnx" in mesh.source
+    assert "no identity" in mesh.purpose
+    assert "MIT" in by_name("English word list").licence
+    assert "IPADIC" in by_name("Janome").licence

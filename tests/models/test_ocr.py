@@ -124,3 +124,22 @@ def test_japanese_text_is_read(reader: OcrReader) -> None:
         joined = "".join(line.text for line in reading.lines).replace(" ", "")
         assert "賞味期限2027年5月12日" in joined
         assert "牛乳" in joined
+
+
+def test_quantized_detector_reads_what_the_float_one_reads(reader: OcrReader) -> None:
+    from models.analyzers.ocr import QUANTIZED_DETECTOR
+
+    assert QUANTIZED_DETECTOR.is_file()
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 60)
+    image = render(["VITAMIN D3", "Take 1/2 tablet daily"], font)
+    int8_reader = OcrReader(quantized_detector=True)
+    assert [line.text for line in int8_reader.read(image).lines] == [
+        line.text for line in reader.read(image).lines
+    ]
+
+
+def test_lines_carry_plausibility_and_the_text_area(reader: OcrReader) -> None:
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 60)
+    reading = reader.read(render(["REDUCED FAT MILK"], font))
+    assert reading.lines and all(line.plausible for line in reading.lines)
+    assert 0.0 < reading.area_fraction < 0.5

@@ -170,7 +170,7 @@ def test_results_are_sorted_probabilities(classifier: SceneClassifier) -> None:
     rng = np.random.default_rng(1)
     for shape in ((10, 10, 3), (100, 4000, 3), (480, 640, 3)):
         image = rng.integers(0, 256, size=shape, dtype=np.uint8)
-        labels = classifier.analyze(image)
+        labels = classifier.analyze(image, centre=False)
         assert len(labels) == 5
         probabilities = [label.probability for label in labels]
         assert probabilities == sorted(probabilities, reverse=True)
@@ -179,6 +179,30 @@ def test_results_are_sorted_probabilities(classifier: SceneClassifier) -> None:
     probs = classifier.probabilities(rng.integers(0, 256, size=(64, 64, 3), dtype=np.uint8))
     assert probs.shape == (1000,)
     assert abs(float(probs.sum()) - 1.0) < 1e-4
+
+
+def test_centre_crop_probabilities_and_main_object(
+    classifier: SceneClassifier, photos_dir: Path
+) -> None:
+    labels = classifier.analyze(photo(photos_dir, 61))  # a wine bottle in the middle
+    frame = labels[:5]
+    assert [x.probability for x in frame] == sorted((x.probability for x in frame), reverse=True)
+    assert all(x.centre_probability is not None for x in labels)
+    main = classifier.main_object(labels)
+    assert main is not None and main.label in {"red wine", "wine bottle"}
+    assert main.extent in {"frame", "centre"}
+
+
+def test_main_object_rules() -> None:
+    from models.analyzers.scene import main_object
+    from models.types import SceneLabel
+
+    assert main_object(()) is None
+    assert main_object((SceneLabel("laptop", 0.2, 0.25),)) is None  # unsure in both views
+    big = main_object((SceneLabel("laptop", 0.7, 0.6), SceneLabel("mouse", 0.1, 0.3)))
+    assert big is not None and (big.label, big.extent) == ("laptop", "frame")
+    small = main_object((SceneLabel("carpet", 0.4, 0.05), SceneLabel("loafer", 0.1, 0.8)))
+    assert small is not None and (small.label, small.extent) == ("loafer", "centre")
 
 
 def test_deterministic(classifier: SceneClassifier, photos_dir: Path) -> None:
