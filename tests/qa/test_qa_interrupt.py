@@ -57,6 +57,12 @@ def test_an_interrupt_after_two_cases_writes_those_two(tmp_path: Path) -> None:
     assert html.count('<section class="case"') == 2
 
 
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored, and the child would inherit
+    # that (Python then never raises KeyboardInterrupt): give it the terminal's default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_a_real_sigint_stops_the_cli_and_keeps_the_finished_cases(tmp_path: Path) -> None:
     eight = [{**case, "id": f"{case['id']}-{n}"} for n in range(2) for case in CASES[:4]]
     cases_file = write_case_file(tmp_path / "cases", eight)
@@ -66,7 +72,7 @@ def test_a_real_sigint_stops_the_cli_and_keeps_the_finished_cases(tmp_path: Path
     process = subprocess.Popen(
         [executable, "qa", "run", str(cases_file), "--out", str(out), "--concurrency", "1",
          "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=environment)
+        env=environment, preexec_fn=_default_sigint)
     try:
         results = out / "results.jsonl"
         deadline = time.monotonic() + WAIT_FOR_FIRST_CASE_S
