@@ -79,6 +79,9 @@ class LanguageRules:
     generated_text: GeneratedTextRules | None = None
     # Names marked as names by an honorific (Japanese 田中さん), in generated text.
     honorific_name: re.Pattern[str] | None = None
+    # Other shapes of a person's name in generated text (group `name`): a family name from
+    # the language's list with a given name, a foreign name in katakana (ジョン・スミス).
+    names_in_answer: tuple[re.Pattern[str], ...] = ()
 
     def rules(self, clause: Clause) -> tuple[Rule, ...]:
         """The rules of one refusal clause (none when the language has none)."""
