@@ -68,6 +68,16 @@ _IS_NAMED = re.compile(
     rf"(?P<thing>{_NAME_SEQUENCE})(?=,? (?i:smiling|waving|standing|sitting|walking|holding|wearing|looking|laughing|posing"
     r"|talking|speaking|running|dancing|singing|who|with (?:his|her))\b)"
 )
+# "The boy in the blue shirt is Mateo", "a man with a beard, possibly Tariq, ...".
+_PERSON_NOUN = r"\b(?:man|woman|boy|girl|person|guy|lady|child|kid|baby|gentleman|teenager)\b"
+_PERSON_IS_NAMED = re.compile(
+    rf"(?i:{_PERSON_NOUN}[^.!?]{{0,40}}? (?:is|might be|may be|could be|must be|appears to be"
+    r"|seems to be|looks to be)\s+(?:probably |likely |possibly |definitely )?)"
+    rf"(?P<name>{_NAME_SEQUENCE})"
+    rf"|(?i:{_PERSON_NOUN})[^.!?]{{0,40}}?(?:,|\()\s*"
+    r"(?i:possibly|probably|perhaps|maybe|likely|presumably)\s+"
+    rf"(?P<hedged>{_NAME_SEQUENCE})(?=\s*[,)])"
+)
 _COMMON_CAPITALISED = frozenset(
     """
     A An The This That These Those It Its He She They His Her Their There Here I You We In On
@@ -130,7 +140,23 @@ def _is_printed(name: str, context: TextContext) -> bool:
         return name in context.ocr_text or name in context.ocr_text.replace(" ", "")
     printed = _words(context.ocr_text)
     joined = re.sub(r"\W+", "", context.ocr_text).casefold()
-    return all(printed_word(word, printed, joined) for word in words)
+    if re.sub(r"\W+", "", name).casefold() in joined:  # "O'Neill" read as "ONEILL"
+        return True
+    words -= _TITLES  # "Professor Ada Nwosu" on a sign that reads "Prof. A. Nwosu"
+    if not words:
+        return False
+    found = {word for word in words if printed_word(word, printed, joined)}
+    if found == words:
+        return True
+    # A given name printed as its initial ("A. Nwosu"), when the rest of the name is printed.
+    initials = {word for word in printed if len(word) == 1}
+    return bool(found) and all(word[0] in initials for word in words - found)
+
+
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr doctor prof professor sir dame lady lord chef author nurse captain"
+    " officer grandma grandpa granny nana aunt auntie uncle mum mom dad".split()
+)
 
 
 def printed_word(word: str, printed: set[str], joined: str) -> bool:
@@ -205,10 +231,11 @@ class PersonNameCheck:
             for match in pattern.finditer(text):
                 if match.group("name").split()[0] not in _COMMON_CAPITALISED:
                     yield match.span("name")
-        for match in _IS_NAMED.finditer(text):
-            group = "name" if match.group("name") else "thing"
-            if match.group(group).split()[0] not in _COMMON_CAPITALISED:
-                yield match.span(group)
+        for pattern, other in ((_IS_NAMED, "thing"), (_PERSON_IS_NAMED, "hedged")):
+            for match in pattern.finditer(text):
+                group = "name" if match.group("name") else other
+                if match.group(group).split()[0] not in _COMMON_CAPITALISED:
+                    yield match.span(group)
 
     def _edits(
         self, text: str, spans: Iterable[tuple[int, int]], context: TextContext

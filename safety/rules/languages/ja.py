@@ -227,7 +227,7 @@ _NAMES_IN_ANSWER = (
     re.compile(
         r"(?:人|男|女|彼|方|子)[^。！？]*?(?P<name>(?:"
         + "|".join(sorted(_FAMILY_NAMES, key=len, reverse=True))
-        + r")(?![駅県市区町村線口店港寺])[一-龥々ぁ-ゖァ-ヶ]{1,3}?)"
+        + r")(?![駅県市区町村線口店港寺])[一-龥々ぁ-ゖァ-ヶ]{0,3}?)"
         r"(?=です|でしょう|だと|だ。|が|は|と|に似|$)"
     ),
     # ジョン・スミス: katakana words joined by a middle dot, not followed by の (a brand: ルイ・ヴィトンの)
