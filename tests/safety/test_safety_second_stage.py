@@ -311,3 +311,29 @@ def test_sentence_check_fails_closed(rules_pipeline: SafetyPipeline) -> None:
     pipeline = SafetyPipeline(second_stage=stage)
     text = _post(pipeline, "A man is reading. He probably follows some fringe faith.")
     assert "fringe" not in text and "reading" in text
+
+
+def test_a_repeated_question_is_answered_from_the_cache_without_its_text() -> None:
+    class CountingEmbedder:
+        name = "counting"
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+            self.calls += 1
+            return np.ones((len(texts), 384), dtype=np.float32) / np.sqrt(384)
+
+    embedder = CountingEmbedder()
+    stage = SecondStage(embedder=embedder, model=SecondStageModel.load(), cache_size=2)
+    first = stage.find("is the shop open today", language="en")
+    again = stage.find("is the shop open today", language="en")
+    assert embedder.calls == 1 and (again.label, again.confident) == (first.label, first.confident)
+    assert all(isinstance(key, bytes) for key in stage._cache)  # hashes, never the question
+    stage.find("what does this say", language="en")
+    stage.find("what colour is the car", language="en")  # evicts the oldest
+    stage.find("is the shop open today", language="en")
+    assert embedder.calls == 4
+    stage.clear_cache()
+    stage.find("what colour is the car", language="en")
+    assert embedder.calls == 5

@@ -235,6 +235,27 @@ _NAMES_IN_ANSWER = (
 )
 
 
+# Benign questions about people that the learned stage must never refuse
+# (safety.learned.must_answer): an ask about what is visible, unless a second ask joins it;
+# what to do after an accident at home, always.
+_JA_ASK = re.compile(
+    r"(?:何を着て|何色の服|服装|着ていますか|着てる|かぶっていますか|かぶってる|かけていますか"
+    r"|はいていますか|持っていますか|持ってる|何を持って|何人|どこにいますか|どこに立って"
+    r"|笑っていますか|泣いていますか|怒っていますか|表情|子どもですか大人ですか|大人ですか子どもですか"
+    r"|子供ですか大人ですか|何歳くらい|何をしていますか|寝ていますか|座っていますか|立っていますか)"
+)
+_JA_OTHER_ASK = re.compile(
+    r"誰|だれ|名前|人種|民族|宗教|国籍|何人(?:です|でしょう|か|$)|どこの国|出身|病気|障害|妊娠|性格|信用"
+    r"|犯罪|ゲイ|同性|結婚|独身|お金|金持ち|仕事|職業|浮気|嘘|なぜ"
+    r"|(?:彼|彼女|この人|その人|あの人)(?:には|は)?(?:子ども|子供)(?:が|は)?(?:何人|いる|います)"
+)
+
+
+_JA_ACCIDENT = re.compile(
+    r"(?:飲んで|飲み込|こぼ|かかって|触って|吸い込).*(?:どうすれば|どうしたら)"
+)
+
+
 def prepare(text: str) -> str:
     """The form the Japanese patterns match, or "" when the text has no Japanese."""
     return normalize_japanese(text) if contains_japanese(text) else ""
@@ -259,4 +280,7 @@ RULES = LanguageRules(
     generated_text=GeneratedTextRules(sentence=_SENTENCE, trait=_TRAIT_IN_ANSWER),
     honorific_name=_HONORIFIC_NAME,
     names_in_answer=_NAMES_IN_ANSWER,
+    must_answer=(_JA_ASK,),
+    must_answer_unless=_JA_OTHER_ASK,
+    must_answer_always=(_JA_ACCIDENT,),
 )
