@@ -10,7 +10,6 @@ every other function works in the request's one transaction (`session`).
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -40,6 +39,7 @@ from app.schemas.descriptions import (
     FollowUp,
 )
 from app.schemas.feedback import FeedbackCategory, FeedbackOut, Rating
+from app.schemas.fields import decode_cursor, encode_cursor
 from app.services import PipelineServices
 from app.work_bounds import Abandoned
 from models.types import ConversationTurn, Detail, ImageAnalysis
@@ -362,15 +362,12 @@ async def _owned_or_raise(
 
 
 def _encode_cursor(row: DescriptionRow) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return encode_cursor(row.created_at, row.id)
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    # The route's PageCursor type has checked it already; callers without it get the same rule.
     try:
-        created_at, description_id = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        )
-        return datetime.fromisoformat(created_at), description_id
-    except (ValueError, UnicodeDecodeError) as error:
+        return decode_cursor(cursor)
+    except ValueError as error:
         raise ValidationFailedError("The page cursor is invalid.") from error
