@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -171,6 +172,7 @@ async def create_description(
         language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
+        idempotency_lease=timedelta(seconds=services.settings.idempotency_lease_s),
         abandoned=request.is_disconnected,
     )
     if replayed:
