@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import (
