@@ -167,7 +167,11 @@ async def start_streamed_description(
         describe.admission.release()
         raise
 
-    async def events() -> AsyncIterator[StreamEvent]:
+    events: asyncio.Queue[StreamEvent | BaseException | None] = asyncio.Queue()
+
+    async def produce() -> None:
+        # Runs to the end whether or not anyone still reads: a client that disconnects
+        # early still finds the answer in its history (issue 13, class 9).
         try:
             async for event in describe.pipeline.stream_answer(
                 image=analyzed.photo.image,
@@ -177,7 +181,7 @@ async def start_streamed_description(
                 language=language,
             ):
                 if event.kind != "done" or not isinstance(event.data, Answer):
-                    yield event
+                    events.put_nowait(event)
                     continue
                 description = await _store_description(
                     sessions=sessions,
@@ -191,15 +195,35 @@ async def start_streamed_description(
                     language=language,
                     claim_id=None,
                 )
-                yield StreamEvent("done", description)
+                events.put_nowait(StreamEvent("done", description))
+        except Exception as error:  # handed to the reader, who renders it as an `error` event
+            events.put_nowait(error)
         finally:
             describe.admission.release()
+            events.put_nowait(None)
 
-    # Start the stream now: a started generator runs its `finally` (and gives the
-    # turn back) even when the response is dropped before it is read.
-    stream = events()
+    _keep_running(asyncio.create_task(produce()))
+
+    async def read() -> AsyncIterator[StreamEvent]:
+        while (item := await events.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    # The first event now, so that a failure before any text still gets its status code.
+    stream = read()
     first = await anext(stream)
     return _prepend(first, stream)
+
+
+# Streamed answers whose reader may be gone: referenced here until they finish
+# (the event loop keeps only weak references to tasks).
+_PRODUCERS: set[asyncio.Task[None]] = set()
+
+
+def _keep_running(task: asyncio.Task[None]) -> None:
+    _PRODUCERS.add(task)
+    task.add_done_callback(_PRODUCERS.discard)
 
 
 async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:

@@ -67,6 +67,18 @@ class Gate:
         method = getattr(self._inner, name)
         if name not in self.held:
             return method
+        if name == "stream_answer":  # an async generator: hold after its first event
+
+            async def held_stream(**kwargs: Any) -> Any:
+                first = True
+                async for event in method(**kwargs):
+                    yield event
+                    if first:
+                        first = False
+                        self.entered.set()
+                        await asyncio.get_running_loop().run_in_executor(None, self.released.wait, 120)
+
+            return held_stream
 
         async def held(**kwargs: Any) -> Any:
             result = await method(**kwargs)
@@ -142,6 +154,39 @@ def test_erasing_the_account_during_a_streamed_describe(gated: tuple[Server, Gat
     assert "event: error" in body and "not_authenticated" in body, body  # was internal_error
     assert "event: done" not in body
     assert retained(server) == before
+
+
+def test_a_stream_the_client_left_is_finished_and_stored(gated: tuple[Server, Gate]) -> None:
+    """Issue 13 class 9: the answer is written to the history even when the client hangs up
+    after the first sentence (before: the stream was cancelled and nothing was stored)."""
+    from app.metrics import HTTP_REQUESTS_TOTAL
+
+    server, gate = gated
+    _, tokens = new_account(server)
+    finished = HTTP_REQUESTS_TOTAL.labels("POST", "/v1/descriptions", "201")
+    with server.client(tokens["access_token"], new_address()) as user:
+        assert user.get("/v1/descriptions").json()["items"] == []
+        gate.hold("stream_answer")
+        before = finished._value.get()
+        with server.client(tokens["access_token"], new_address()) as leaving:
+            with leaving.stream("POST", "/v1/descriptions", files=photo_files(),
+                                headers={"Accept": "text/event-stream"}) as stream:
+                assert stream.status_code == 201
+                first = next(stream.iter_lines())
+                assert first.startswith("event: delta"), first
+                assert gate.entered.wait(120)
+        # The server has seen the hang-up once it has counted the request as finished.
+        deadline = time.monotonic() + 60
+        while finished._value.get() == before:
+            assert time.monotonic() < deadline, "the server never noticed the hang-up"
+            time.sleep(0.05)
+        gate.release()
+        deadline = time.monotonic() + 120
+        while not (items := user.get("/v1/descriptions").json()["items"]):
+            assert time.monotonic() < deadline, "the streamed answer was never stored"
+            time.sleep(0.2)
+    gate.held.clear()
+    assert items[0]["text"]
 
 
 def test_deleting_a_description_during_its_follow_up(gated: tuple[Server, Gate]) -> None:
