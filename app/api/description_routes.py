@@ -23,6 +23,7 @@ from fastapi import (
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
+from app.api.fault_errors import UNAVAILABLE_DETAIL, classify_fault
 from app.api.responses import error_responses
 from app.describe import service as describe_service
 from app.describe.pipeline import StreamEvent
@@ -188,7 +189,14 @@ async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterat
             yield f"event: {event.kind}\ndata: {event.data.model_dump_json()}\n\n"
     except SightlineError as error:
         yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
-    except Exception:
+    except Exception as error:
+        if (dependency := classify_fault(error)) is not None:
+            # The same answer a fault gets before the stream starts (a 503), as an event.
+            logger.warning("dependency unavailable", extra={"dependency": dependency,
+                                                            "error_type": type(error).__name__})
+            body = {"error": "unavailable", "detail": UNAVAILABLE_DETAIL}
+            yield f"event: error\ndata: {json.dumps(body)}\n\n"
+            return
         logger.exception("streamed description failed")
         body = {
             "error": "internal_error",
