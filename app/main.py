@@ -14,7 +14,6 @@ from starlette.formparsers import MultiPartParser
 from app.api import auth_routes, description_routes, health_routes, metrics_routes
 from app.api.errors import install_error_handlers
 from app.api.fault_errors import install_fault_handlers
-from app.api.observe import RequestObserver
 from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
@@ -72,8 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     install_offline_docs(app)
 
-    app.add_middleware(RequestObserver)
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
-    # headers, then body size/time limits and the token check before an upload is read.
+    # headers, the request observer (metrics, logs, the 500 body), then body size/time
+    # limits and the token check before an upload is read.
     install_edge_middleware(app, settings)
     return app
