@@ -41,6 +41,7 @@ router = APIRouter(prefix="/v1", tags=["handoff"])
 logger = logging.getLogger("sightline.handoff")
 
 SHARED_PHOTO_MAX_SIDE = 1600
+_BINARY = {"type": "string", "format": "binary"}
 
 
 def _service(services: AppServices) -> HandoffService:
@@ -163,7 +164,10 @@ async def read_messages(
 
 @router.get("/handoffs/{handoff_id}/photo", response_class=Response,
             responses={**error_responses(401, 404, 503),
-                       200: {"content": {"image/jpeg": {}}, "description": "The shared photo."}})
+                       200: {"description": "The shared photo: JPEG bytes, sent as image/jpeg (listed "
+                            "as octet-stream too, for generic clients).",
+                            "content": {"image/jpeg": {"schema": _BINARY},
+                                        "application/octet-stream": {"schema": _BINARY}}}})
 async def read_photo(handoff_id: str, auth: AuthDep, services: ServicesDep) -> Response:
     """The shared photo (face-blurred, no metadata) while the handoff is open; 404 otherwise."""
     data = await _service(services).photo(auth.account, handoff_id)

@@ -264,6 +264,22 @@ class Peer:
                 continue
             self.frames.append(json.loads(raw))
 
+    async def expect_any(self, kinds: tuple[str, ...], timeout: float = FRAME_TIMEOUT_S) -> dict[str, Any]:
+        """The first buffered or next frame of any of `kinds`; it leaves the buffer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, frame in enumerate(self.frames):
+                if frame.get("type") in kinds:
+                    return self.frames.pop(index)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {kinds} frame within {timeout} s; got {self.frames}")
+            try:
+                raw = await asyncio.wait_for(self.connection.recv(), timeout=remaining)
+            except TimeoutError:
+                continue
+            self.frames.append(json.loads(raw))
+
     async def drain(self, quiet_s: float = 0.3) -> list[dict[str, Any]]:
         """Frames that arrive until none has for `quiet_s` (only for asserting an absence)."""
         while True:
@@ -308,3 +324,42 @@ async def connected_call(server: Server, language: str) -> tuple[Account, Accoun
     await volunteer_peer.expect("state", handoff_id=handoff_id, state="active")
     await user_peer.expect("state", handoff_id=handoff_id, state="active")
     return user, volunteer, user_peer, volunteer_peer, handoff_id
+
+
+class tuned:
+    """Change a thread server's handoff settings for one test (the service reads them live)."""
+
+    def __init__(self, server: Server, **values: Any) -> None:
+        self.server, self.values, self.saved = server, values, {}
+
+    def __enter__(self) -> None:
+        for name, value in self.values.items():
+            self.saved[name] = getattr(self.server.settings, name)
+            setattr(self.server.settings, name, value)
+
+    def __exit__(self, *_exc: object) -> None:
+        for name, value in self.saved.items():
+            setattr(self.server.settings, name, value)
+
+
+async def query(server: Server, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Read the server's database directly (assertions about what is stored)."""
+    from sqlalchemy import text
+
+    from app.db.engine import create_engine
+
+    engine = create_engine(server.settings.resolved_database_url)
+    try:
+        async with engine.connect() as connection:
+            return [tuple(row) for row in (await connection.execute(text(sql), params)).all()]
+    finally:
+        await engine.dispose()
+
+
+async def wait_until(condition: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> None:
+    """Poll an async condition until true (for state only visible in the database)."""
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not hold within {timeout} s")
+        await asyncio.sleep(0.1)
