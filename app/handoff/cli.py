@@ -64,3 +64,24 @@ def handoff_schema(
     else:
         output.write_text(text)
         typer.echo(f"Wrote {output}")
+
+
+@handoff_cli.command("purge")
+def handoff_purge() -> None:
+    """Delete finished handoffs (transcripts) older than SIGHTLINE_HANDOFF_RETAIN_DAYS now
+    (every server also does this hourly)."""
+    from app.cli import _settings
+    from app.db.engine import create_engine, create_session_factory
+    from app.handoff.service import purge_finished_handoffs
+
+    settings = _settings()
+
+    async def run() -> int:
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            return await purge_finished_handoffs(
+                create_session_factory(engine), retain_days=settings.handoff_retain_days)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"Deleted {asyncio.run(run())} finished handoffs.")

@@ -1,9 +1,9 @@
 """This process's sockets: which account each belongs to and which handoffs it follows.
 
 A socket follows a handoff through an `Attachment`: the seqs it has been sent
-(`delivered`) and the seq below which it has everything (`floor`). Delivering
-means re-reading the events after `floor` from the database and sending those
-not yet delivered, under the attachment's lock: every event reaches a socket
+(`sent`) and the seq after which it reads (`floor`). Delivering means
+re-reading the events after `floor` from the database and sending those not
+yet sent, under the attachment's lock: every event reaches a socket
 exactly once and in order, whatever the notifications did (lost, repeated,
 late).
 """
@@ -31,23 +31,25 @@ class FrameSocket(Protocol):
 
 @dataclass
 class Attachment:
-    """A socket following one handoff."""
+    """A socket following one handoff.
+
+    `floor`: events are read from the database after this seq (where the socket
+    started following, or what a join asked for). `sent`: the seqs this socket
+    was actually sent (or sent itself), so a replay never sends one twice."""
 
     floor: int
-    delivered: set[int] = field(default_factory=set)
+    sent: set[int] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def mark(self, seq: int) -> None:
-        """Record `seq` as sent and move the floor over every contiguous sent seq."""
-        if seq > self.floor:
-            self.delivered.add(seq)
-        while self.floor + 1 in self.delivered:
+        """Record `seq` as sent; move the floor over every contiguous sent seq."""
+        self.sent.add(seq)
+        while self.floor + 1 in self.sent:
             self.floor += 1
-            self.delivered.discard(self.floor)
 
     def has(self, seq: int) -> bool:
-        """Whether `seq` was sent (or lies below the floor)."""
-        return seq <= self.floor or seq in self.delivered
+        """Whether this socket already has `seq`."""
+        return seq in self.sent
 
 
 @dataclass(eq=False)  # identity: sockets live in sets
@@ -123,10 +125,8 @@ class Registry:
             connection.attachments[handoff_id] = attachment
             self._by_handoff[handoff_id].add(connection)
         elif floor < attachment.floor:
-            # Keep what was sent; seqs between the new floor and the old one are
-            # sent again only if this socket never had them (a fresh join after a
-            # reconnect is a fresh socket, so this only matters within one socket).
-            attachment.delivered.update(range(floor + 1, attachment.floor + 1))
+            # A join asks for a replay: read from the lower floor; what this
+            # socket was already sent is skipped (`sent`), so nothing arrives twice.
             attachment.floor = floor
         return attachment
 

@@ -618,15 +618,8 @@ class HandoffService:
                 await self._finish(handoff.id, from_states=(ACTIVE,), to_state=ENDED)
 
     async def purge_transcripts(self) -> int:
-        """Delete finished handoffs (transcripts) older than the retention setting."""
-        cutoff = utc_now() - timedelta(days=self.settings.handoff_retain_days)
-        async with self._tx() as session:
-            result = await session.execute(delete(Handoff).where(
-                Handoff.state.in_(FINAL_STATES), Handoff.ended_at < cutoff))
-        count = _rowcount(result)
-        if count:
-            logger.info("purged handoff transcripts", extra={"count": count})
-        return count
+        """Delete finished handoffs (transcripts) older than SIGHTLINE_HANDOFF_RETAIN_DAYS."""
+        return await purge_finished_handoffs(self.sessions, retain_days=self.settings.handoff_retain_days)
 
     # --- notifications -------------------------------------------------------------------------
 
@@ -709,6 +702,21 @@ class HandoffService:
         for handoff_id in self.registry.handoffs():
             for connection in self.registry.following(handoff_id):
                 await self._deliver(connection, handoff_id)
+
+
+async def purge_finished_handoffs(
+    sessions: async_sessionmaker[AsyncSession], *, retain_days: float, now: datetime | None = None
+) -> int:
+    """Delete handoffs that ended more than `retain_days` ago, with their events (transcripts),
+    offers and ratings. Reports and blocks stay: they protect people, not describe calls."""
+    cutoff = (now or utc_now()) - timedelta(days=retain_days)
+    async with sessions() as session, session.begin():
+        result = await session.execute(delete(Handoff).where(
+            Handoff.state.in_(FINAL_STATES), Handoff.ended_at < cutoff))
+    count = _rowcount(result)
+    if count:
+        logger.info("purged handoff transcripts", extra={"count": count})
+    return count
 
 
 def message_frame(event: HandoffEvent) -> dict[str, Any]:
