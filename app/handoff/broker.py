@@ -79,7 +79,9 @@ class RedisBroker:
     def __init__(self, url: str, *, prefix: str) -> None:
         import redis.asyncio as redis
 
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=3, health_check_interval=10)
+        # Named, so an operator (or a test) can tell this deployment's connections apart.
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=3, health_check_interval=10,
+                                           client_name=f"{prefix}:broker")
         self._channel = f"{prefix}:bus"
         self._handler: Handler | None = None
         self._on_resync: ResyncHandler | None = None

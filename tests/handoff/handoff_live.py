@@ -155,7 +155,10 @@ def start_process(env: dict[str, str], data_dir: Path, *, migrate_first: bool) -
             process.kill()
         log.close()
 
-    return Server(base_url=base, settings=Settings(_env_file=None, **{}), stop=stop)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=data_dir,  # type: ignore[call-arg]
+                        database_url=env["SIGHTLINE_DATABASE_URL"], env="test",
+                        jwt_secret=env["SIGHTLINE_JWT_SECRET"])
+    return Server(base_url=base, settings=settings, stop=stop)
 
 
 def make_admin(server: Server, database_url: str | None = None) -> str:
