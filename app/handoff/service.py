@@ -587,6 +587,7 @@ class HandoffService:
 
     async def connect(self, connection: Connection) -> None:
         """Register an authenticated socket; it follows the account's open handoffs from now."""
+        connection.start()
         self.registry.add(connection)
         async with self._read() as session:
             handoffs = await store.open_handoffs_of(session, connection.account_id)
@@ -596,7 +597,7 @@ class HandoffService:
     async def disconnect(self, connection: Connection) -> None:
         """Forget a socket and its presence (a volunteer stops being rung at once)."""
         self.registry.remove(connection)
-        connection.closed = True
+        await connection.stop()
         if connection.role == "volunteer":
             with contextlib.suppress(Exception):
                 async with self._tx() as session:
@@ -690,7 +691,7 @@ class HandoffService:
             for event in events:
                 if attachment.has(event.seq):
                     continue
-                if not await connection.send(event_frame(event)):
+                if not await connection.send(event_frame(event, language=connection.language)):
                     return
                 attachment.mark(event.seq)
                 final = final or event.state in FINAL_STATES
@@ -726,11 +727,11 @@ def message_frame(event: HandoffEvent) -> dict[str, Any]:
         "text": event.text or "", "client_id": event.client_id or "", "at": event.created_at}))
 
 
-def event_frame(event: HandoffEvent) -> dict[str, Any]:
-    """A stored event as the frame a socket gets."""
+def event_frame(event: HandoffEvent, *, language: str | None = None) -> dict[str, Any]:
+    """A stored event as the frame a socket gets (a sentence, if any, in `language`)."""
     if event.kind == "message":
         return message_frame(event)
-    detail = say("unanswered", None) if event.state == UNANSWERED else None
+    detail = say("unanswered", language) if event.state == UNANSWERED else None
     return dump(StateFrame(handoff_id=event.handoff_id, state=event.state, seq=event.seq,  # type: ignore[arg-type]
                            detail=detail))
 

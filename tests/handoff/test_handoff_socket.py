@@ -161,3 +161,12 @@ async def test_a_volunteer_frame_needs_an_offer(server: Server) -> None:
     await peer.send({"type": "accept", "handoff_id": "not-offered"})
     assert (await peer.expect("error"))["error"] == "not_found"
     await peer.close()
+
+
+async def test_error_details_are_in_the_accounts_language(server: Server) -> None:
+    user = await new_user(server, "ja")
+    peer = await Peer.open(server, user.token)
+    await peer.send({"type": "join", "handoff_id": "no-such-handoff"})
+    error = await peer.expect("error")
+    assert error["error"] == "not_found" and error["detail"] == "該当するボランティア依頼はありません。"
+    await peer.close()
