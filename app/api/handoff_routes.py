@@ -120,7 +120,8 @@ async def create_handoff(
     handoff = _service(services)
     shared: bytes | None = None
     data = await photo.read() if photo is not None else b""
-    if body.share_photo or data:
+    # Shared only when the user says so (share_photo), from the upload or the retained copy.
+    if body.share_photo:
         executor = services.describe.executor
         loop = asyncio.get_running_loop()
         if data:

@@ -598,14 +598,38 @@ class HandoffService:
         """Forget a socket and its presence (a volunteer stops being rung at once)."""
         self.registry.remove(connection)
         await connection.stop()
-        if connection.role == "volunteer":
-            with contextlib.suppress(Exception):
-                async with self._tx() as session:
-                    await session.execute(delete(VolunteerPresence).where(
-                        VolunteerPresence.socket_id == connection.socket_id))
+        if connection.role != "volunteer":
+            return
+        try:
+            await self._forget_presence(connection)
+        except Exception:
+            logger.exception("presence cleanup failed")
+
+    async def _forget_presence(self, connection: Connection) -> None:
+        """Delete the socket's presence; when it was the volunteer's last, their ringing
+        offers expire now and the next volunteers are rung (not after OFFER_S)."""
+        fresh = utc_now() - timedelta(seconds=self.settings.handoff_presence_stale_s)
+        async with self._tx() as session:
+            await session.execute(delete(VolunteerPresence).where(
+                VolunteerPresence.socket_id == connection.socket_id))
+            remaining = await session.scalar(select(func.count()).select_from(VolunteerPresence).where(
+                VolunteerPresence.account_id == connection.account_id,
+                VolunteerPresence.seen_at >= fresh))
+            handoff_ids: list[str] = []
+            if not remaining:
+                handoff_ids = list(await session.scalars(select(HandoffOffer.handoff_id).where(
+                    HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung")))
+                if handoff_ids:
+                    await session.execute(update(HandoffOffer).where(
+                        HandoffOffer.volunteer_id == connection.account_id,
+                        HandoffOffer.state == "rung").values(state="expired"))
+        for handoff_id in handoff_ids:
+            await self._withdraw(handoff_id, [connection.account_id])
+            await self.ring(handoff_id)
 
     async def kick(self, *, account_id: str, session_id: str | None = None) -> None:
-        """Close the sockets of a login (logout) or of a whole account (deletion), on every process."""
+        """Close the account's sockets on every process (logout, deletion); with `session_id`,
+        only those opened with that login's tokens."""
         await self.broker.publish({"kind": "kick", "account_id": account_id, "session_id": session_id})
 
     async def close_account(self, account_id: str) -> None:

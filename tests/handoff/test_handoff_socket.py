@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import websockets
-from handoff_live import Peer, Server, connected_call, new_user, new_volunteer, unique_language
+from handoff_live import (
+    Peer,
+    Server,
+    connected_call,
+    log_in,
+    new_user,
+    new_volunteer,
+    unique_language,
+)
 
 from app.auth.tokens import TokenService
 
@@ -55,9 +63,14 @@ async def test_expired_and_revoked_tokens_close_4401(server: Server) -> None:
     assert await _close_code(connection) == 4401
 
     peer = await Peer.open(server, user.token)  # valid now
+    other_login = (await log_in(server, user.email))["access_token"]
+    web = await Peer.open(server, other_login)
     async with server.client(user.token) as client:
         assert (await client.post("/v1/auth/logout")).status_code == 204
-    assert await peer.closed_with() == 4401  # logging out closes the login's sockets
+    # Logging out closes the account's sockets; the other login's token still opens a new one.
+    assert await peer.closed_with() == 4401
+    assert await web.closed_with() == 4401
+    await (await Peer.open(server, other_login)).close()
     connection = await _raw(server)
     await connection.send(json.dumps({"type": "auth", "token": user.token}))
     assert await _close_code(connection) == 4401
