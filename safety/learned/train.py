@@ -48,7 +48,7 @@ from safety.learned.dataset import (
     load_sentences,
     merge_similar_groups,
 )
-from safety.learned.embedder import MAX_CHARS, E5Embedder, Embedder, embedder_version
+from safety.learned.embedder import E5Embedder, Embedder, clip, embedder_version
 from safety.learned.must_answer import must_answer
 from safety.normalize import contains_japanese, normalize_english, normalize_japanese
 from safety.question_policy import classify_question
@@ -91,7 +91,7 @@ def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
     if path.exists():
         with np.load(path) as stored:
             cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
-    texts = [text[:MAX_CHARS] for text in texts]  # what the embedder sees
+    texts = [clip(text) for text in texts]  # what the embedder sees
     missing = sorted({t for t in texts if t not in cached})
     if missing:
         for text, vector in zip(missing, embedder.embed(missing), strict=True):
