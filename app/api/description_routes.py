@@ -46,7 +46,14 @@ from app.schemas.descriptions import (
     FollowUpBody,
 )
 from app.schemas.feedback import FeedbackBody, FeedbackOut
-from app.schemas.fields import IdempotencyKey, LanguageTag, PageCursor, PhotoQuestion, ResourceId
+from app.schemas.fields import (
+    HeaderValue,
+    IdempotencyKey,
+    LanguageTag,
+    PageCursor,
+    PhotoQuestion,
+    ResourceId,
+)
 from models.types import Detail
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
@@ -126,10 +133,10 @@ async def create_description(
         Form(description="Answer language (BCP 47); else `Accept-Language`."),
     ] = None,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
     accept: Annotated[
-        str | None, Header(description="`text/event-stream` to stream the answer.")
+        HeaderValue | None, Header(description="`text/event-stream` to stream the answer.")
     ] = None,
     idempotency_key: Annotated[
         IdempotencyKey | None,
@@ -271,7 +278,7 @@ async def ask_follow_up(
     services: ServicesDep,
     request: Request,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
 ) -> FollowUp:
     """Ask another question about the same photo."""
@@ -285,7 +292,7 @@ async def ask_follow_up(
         describe=services.describe,
         owner_id=auth.account.id,
         description_id=description_id,
-        question=body.question,
+        question=body.question.strip(),
         detail=body.detail,
         language=language,
         abandoned=request.is_disconnected,

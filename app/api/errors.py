@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.errors import ServiceUnavailableError, SightlineError
 
@@ -30,6 +31,17 @@ def error_response(
 ) -> JSONResponse:
     """The one error body shape."""
     return JSONResponse({"error": code, "detail": detail}, status_code=status_code, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (RFC 9110 §15.5.6). Starlette's 405
+    names only the first route's, though a path has one route per method here."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -56,12 +68,18 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:
+            # FastAPI's only 400: a body it could not parse (not UTF-8, say). That is
+            # invalid input like any other, answered as documented: 422 naming the body.
+            return error_response(422, "validation_error", "Missing or invalid fields: body.")
         code = _HTTP_CODES.get(error.status_code, "http_error")
         detail = "Not found." if error.status_code == 404 else "The request could not be processed."
+        headers = getattr(error, "headers", None)
         if error.status_code == 405:
             detail = "This method is not allowed here."
-        return error_response(error.status_code, code, detail, getattr(error, "headers", None))
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return error_response(error.status_code, code, detail, headers)
 
     @app.exception_handler(SQLAlchemyTimeoutError)
     async def _database_busy(_request: Request, _error: SQLAlchemyTimeoutError) -> JSONResponse:
