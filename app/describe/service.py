@@ -266,15 +266,12 @@ async def _store_description(
         )
     except IntegrityError as error:
         _forget(stored)
-        raise NotAuthenticatedError(ACCOUNT_GONE_DETAIL) from error
+        raise NotAuthenticatedError(key="error.account_deleted") from error
     except BaseException:
         _forget(stored)
         raise
     DESCRIPTIONS_TOTAL.labels(outcome="refused" if answer.safety.refusal else "answered").inc()
     return description_out(row)
-
-
-ACCOUNT_GONE_DETAIL = "This account has been deleted."
 
 
 def _forget(stored: StoredPhoto | None) -> None:
@@ -360,7 +357,7 @@ async def ask_follow_up(
             )
     except IntegrityError as error:
         # Deleted while it was being answered (issue 13 class 6): gone, as a moment later.
-        raise NotFoundError("No such description.") from error
+        raise NotFoundError(key="error.no_such_description") from error
     return follow_up_out(turn)
 
 
@@ -399,7 +396,7 @@ async def delete_description(
     await describe.files.run(delete_photos, [row.photo_path])
     # Two deletes at once: the second finds nothing to delete, which is a 404, not a 500.
     if not await descriptions_repo.delete_description(session, description_id=row.id):
-        raise NotFoundError("No such description.")
+        raise NotFoundError(key="error.no_such_description")
 
 
 async def add_feedback(
@@ -423,7 +420,7 @@ async def add_feedback(
             comment=comment,
         )
     except IntegrityError as error:  # deleted between the check and the insert
-        raise NotFoundError("No such description.") from error
+        raise NotFoundError(key="error.no_such_description") from error
     return FeedbackOut(
         id=feedback.id,
         description_id=row.id,
@@ -454,7 +451,7 @@ async def _owned_or_raise(
         session, owner_id=owner_id, description_id=description_id
     )
     if row is None:
-        raise NotFoundError("No such description.")
+        raise NotFoundError(key="error.no_such_description")
     return row
 
 
