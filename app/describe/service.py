@@ -111,7 +111,9 @@ async def create_description(
         claim_id = claimed
     # While this request runs its claim is renewed; a killed process stops renewing.
     heartbeat = (
-        asyncio.create_task(keep_claim(sessions, claim_id=claim_id, lease=idempotency_lease))
+        _keep_running(
+            asyncio.create_task(keep_claim(sessions, claim_id=claim_id, lease=idempotency_lease))
+        )
         if claim_id
         else None
     )
@@ -216,14 +218,16 @@ async def start_streamed_description(
     return _prepend(first, stream)
 
 
-# Streamed answers whose reader may be gone: referenced here until they finish
-# (the event loop keeps only weak references to tasks).
-_PRODUCERS: set[asyncio.Task[None]] = set()
+# Tasks beside a request (streamed answers whose reader may be gone, idempotency
+# heartbeats being cancelled): referenced here until they finish, since the event
+# loop keeps only weak references to tasks.
+_BACKGROUND: set[asyncio.Task[None]] = set()
 
 
-def _keep_running(task: asyncio.Task[None]) -> None:
-    _PRODUCERS.add(task)
-    task.add_done_callback(_PRODUCERS.discard)
+def _keep_running(task: asyncio.Task[None]) -> asyncio.Task[None]:
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+    return task
 
 
 async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
