@@ -47,7 +47,6 @@ from app.handoff.tables import (
     CANCELLED,
     ENDED,
     FINAL_STATES,
-    OPEN_STATES,
     RINGING,
     UNANSWERED,
     Handoff,
@@ -236,11 +235,9 @@ class HandoffService:
         return [message_frame(event) for event in events if event.kind == "message"]
 
     async def photo(self, account: Account, handoff_id: str) -> bytes:
-        """The shared photo while the handoff is active (owner and accepted volunteer)."""
+        """The shared photo while the handoff is active (owner and accepted volunteer); else 404."""
         handoff = await self.visible(account, handoff_id)
-        if handoff.state not in OPEN_STATES:
-            raise not_found(first_language(account))
-        if handoff.state == RINGING and account.id != handoff.user_id:
+        if handoff.state != ACTIVE:
             raise not_found(first_language(account))
         async with self._read() as session:
             photo = await session.get(HandoffPhoto, handoff.id)
@@ -448,7 +445,7 @@ class HandoffService:
 
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
-        language = None
+        language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
             offer = await session.scalar(select(HandoffOffer).where(
@@ -680,16 +677,12 @@ class HandoffService:
             for connection in self.registry.following(note["handoff_id"]):
                 if connection.socket_id == note["socket_id"]:
                     continue
-                if self._role_in(connection, note) != note["from_role"]:
+                if connection.role != note["from_role"]:
                     await connection.send(frame)
         elif kind == "kick":
             for connection in self.registry.of_account(note["account_id"]):
                 if note.get("session_id") in (None, connection.session_id):
                     await connection.close(CLOSE_LOGGED_OUT)
-
-    @staticmethod
-    def _role_in(connection: Connection, note: dict[str, Any]) -> str:
-        return connection.role
 
     async def _on_events(self, note: dict[str, Any]) -> None:
         handoff_id, seq, state = note["handoff_id"], int(note["seq"]), note.get("state")
