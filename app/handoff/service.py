@@ -64,6 +64,7 @@ from app.settings import Settings
 logger = logging.getLogger("sightline.handoff")
 
 SUSPEND_AFTER_REPORTS = 3
+DELIVERY_CONCURRENCY = 8  # socket deliveries reading the database at once, per process
 CLOSE_LOGGED_OUT = 4401  # the socket's login ended (logout, account deleted)
 
 
@@ -106,6 +107,8 @@ class HandoffService:
         self.registry = Registry()
         self.process_id = str(uuid.uuid4())
         self._tasks: list[asyncio.Task[None]] = []
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._delivery_slots = asyncio.Semaphore(DELIVERY_CONCURRENCY)
         # SQLite has one writer: a transaction that read before writing fails at once
         # (not after busy_timeout) when another wrote meanwhile. The embedded
         # deployment is one process, so an in-process lock serializes handoff writes.
@@ -124,9 +127,9 @@ class HandoffService:
 
     async def close(self) -> None:
         """Stop background work, close sockets, forget this process's presence."""
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         for connection in self.registry.all():
@@ -218,6 +221,16 @@ class HandoffService:
         if handoff is None or account.id not in (handoff.user_id, handoff.volunteer_id):
             raise not_found(first_language(account))
         return handoff
+
+    async def list_for(self, account: Account, *, state: str | None, limit: int) -> list[Handoff]:
+        """The account's handoffs (as user or accepted volunteer), newest first."""
+        query = select(Handoff).where(
+            (Handoff.user_id == account.id) | (Handoff.volunteer_id == account.id))
+        if state is not None:
+            query = query.where(Handoff.state == state)
+        async with self._read() as session:
+            return list(await session.scalars(
+                query.order_by(Handoff.created_at.desc(), Handoff.id).limit(limit)))
 
     async def volunteer_name(self, handoff: Handoff) -> str | None:
         """The accepted volunteer's display name."""
@@ -694,7 +707,31 @@ class HandoffService:
                     if handoff_id not in connection.attachments:
                         self.registry.attach(connection, handoff_id, floor=seq - 1)
                     targets.add(connection)
-        await asyncio.gather(*(self._deliver(connection, handoff_id) for connection in targets))
+        for connection in targets:
+            self._schedule(connection, handoff_id)
+
+    def _schedule(self, connection: Connection, handoff_id: str) -> None:
+        """Deliver to one socket in the background: the broker's reader moves on at once,
+        and a delivery already waiting for this socket covers this notification too."""
+        attachment = connection.attachments.get(handoff_id)
+        if attachment is None or connection.closed or attachment.pending:
+            return
+        attachment.pending = True
+        task = asyncio.create_task(self._deliver_with_retry(connection, handoff_id))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver_with_retry(self, connection: Connection, handoff_id: str) -> None:
+        # Bounded: deliveries share the database pool with requests.
+        async with self._delivery_slots:
+            for attempt in range(3):
+                try:
+                    await self._deliver(connection, handoff_id)
+                    return
+                except Exception as error:
+                    logger.warning("handoff delivery failed; retrying",
+                                   extra={"handoff_id": handoff_id, "error": type(error).__name__})
+                    await asyncio.sleep(0.2 * (attempt + 1))
 
     async def _deliver(self, connection: Connection, handoff_id: str) -> None:
         """Send this socket every event of the handoff it has not had, in order, once."""
@@ -702,6 +739,9 @@ class HandoffService:
         if attachment is None or connection.closed:
             return
         async with attachment.lock:
+            # Cleared before reading: a notification arriving from now on schedules
+            # another delivery, which reads again.
+            attachment.pending = False
             async with self._read() as session:
                 events = await store.events_after(session, handoff_id, attachment.floor)
             final = False
@@ -719,7 +759,7 @@ class HandoffService:
         """After a broker gap: deliver whatever each socket missed."""
         for handoff_id in self.registry.handoffs():
             for connection in self.registry.following(handoff_id):
-                await self._deliver(connection, handoff_id)
+                self._schedule(connection, handoff_id)
 
 
 async def purge_finished_handoffs(
