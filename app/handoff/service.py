@@ -142,13 +142,20 @@ class HandoffService:
         await self.broker.close()
 
     async def _every(self, seconds: float, job: Any) -> None:
+        failing = False
         while True:
             try:
                 await job()
+                failing = False
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("handoff background job failed", extra={"job": job.__name__})
+            except Exception as error:
+                # Once per outage (a database down for minutes must not flood the log),
+                # by type only (driver errors can quote parameters).
+                if not failing:
+                    logger.error("handoff background job failed",
+                                 extra={"job": job.__name__, "error": type(error).__name__})
+                failing = True
             await asyncio.sleep(seconds)
 
     @asynccontextmanager
