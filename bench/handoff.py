@@ -1,0 +1,898 @@
+"""Volunteer handoff benchmark: two `sightline serve` processes, one PostgreSQL, one Redis.
+
+Every user is connected to process A and every volunteer to process B, so each
+offer, message and state change crosses processes (through Redis, with the
+database as the source of truth). The run creates a fresh PostgreSQL database
+(dropped at the end) and uses a Redis database number of its own (`--redis-url`),
+so nobody else's data is touched. It measures:
+
+1. latency (one call at a time): request → offer (from `POST /v1/handoffs` to the
+   volunteer's `offer` frame) and message relay (a `message` sent on A → the frame
+   arriving on B, and back), p50/p95;
+2. load: `--handoffs` simultaneous handoffs (2 sockets each) exchanging
+   `--messages` messages each way, counting lost, duplicated and out-of-order
+   messages (all must be 0) and the matching and relay latency under load;
+3. memory: the RSS of the two server processes before the sockets open and with
+   every socket connected and joined, divided by the number of sockets.
+
+Targets (issue 7, on 2 cores): offer p95 ≤ 100 ms, relay p95 ≤ 50 ms. The exit
+status is 1 when a message was lost, duplicated or out of order, or a handoff did
+not complete; the latency targets are reported, not enforced (the machine is
+shared: the load average is printed beside the figures).
+
+    .venv/bin/python bench/handoff.py                       # 200 handoffs, 400 sockets
+    .venv/bin/python bench/handoff.py --handoffs 20 --samples 10 --json var/handoff.json
+
+The classes here (`Cluster`, `Socket`) are also what tests/handoff/test_bench_handoff.py
+and tests/handoff/test_webrtc_relay.py use to run servers and speak the protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+# Database 15 is the test suite's; the benchmark keeps to 14 so that neither sees the other's keys.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+# Long enough for the password policy; the same for every bench account.
+PASSWORD = "bench handoff password 7 violet lanterns"
+OFFER_TARGET_MS = 100.0
+RELAY_TARGET_MS = 50.0
+Frame = dict[str, Any]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- a throw-away PostgreSQL database (the way tests/dbutil.py isolates tests) ---
+
+
+async def create_postgres_database(base_url: str) -> str:
+    """Create an empty database beside `base_url`'s and return its URL."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    name = f"sightline_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(base_url: str, url: str) -> None:
+    """Drop a database made by `create_postgres_database`."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    name = make_url(url).database
+    admin = create_async_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+# --- server processes ---
+
+
+class ServerProcess:
+    """`sightline serve` in a subprocess (its stderr goes to a file: a full pipe would stall it)."""
+
+    def __init__(self, label: str, env: dict[str, str], log_dir: Path) -> None:
+        self.label = label
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/v1/ws"
+        self.log_path = log_dir / f"server-{label}.log"
+        code = "import sys; from app.cli import main; sys.argv[0] = 'sightline'; main()"
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code, "serve", "--port", str(self.port), "--no-migrate"],
+                cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """The end of the server's log, for error messages."""
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Poll /readyz until the models are loaded and the database answers."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server {self.label} exited:\n{self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + "/readyz", timeout=5).status_code == 200:
+                    return
+            time.sleep(0.3)
+        raise RuntimeError(f"server {self.label} was not ready after {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server process (Linux /proc)."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self) -> None:
+        """Ctrl-C the server, then kill it if it does not stop."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@dataclass
+class Account:
+    """A logged-in account on the cluster."""
+
+    email: str
+    role: str
+    token: str
+
+
+class Cluster:
+    """`processes` server processes sharing one database (and Redis when given).
+
+    With `postgres_base_url` a fresh database is created next to it and dropped by
+    `stop()`; without it the processes share a SQLite file (use one process then:
+    that is the embedded default, with the in-process broker)."""
+
+    def __init__(
+        self,
+        *,
+        processes: int = 2,
+        postgres_base_url: str | None = None,
+        redis_url: str | None = None,
+        settings: dict[str, str] | None = None,
+        ready_timeout_s: float = 600,
+    ) -> None:
+        self.processes = processes
+        self.postgres_base_url = postgres_base_url
+        self.redis_url = redis_url
+        self.extra_settings = settings or {}
+        self.ready_timeout_s = ready_timeout_s
+        self.data_dir = Path(tempfile.mkdtemp(prefix="sightline-handoff-bench-"))
+        self.database_url: str | None = None
+        self.servers: list[ServerProcess] = []
+        self.admin: Account | None = None
+
+    def environment(self) -> dict[str, str]:
+        """The environment every server process (and the CLI) runs with."""
+        env = {key: value for key, value in os.environ.items() if not key.startswith("SIGHTLINE_")}
+        env.update({
+            "PYTHONPATH": str(REPO_ROOT),
+            "SIGHTLINE_ENV": "test",
+            "SIGHTLINE_DATA_DIR": str(self.data_dir),
+            "SIGHTLINE_JWT_SECRET": self.jwt_secret,
+            "SIGHTLINE_ACCESS_TOKEN_MINUTES": "240",
+            "SIGHTLINE_LOG_LEVEL": "WARNING",
+            # Every bench client comes from 127.0.0.1: per-address limits would throttle the bench.
+            "SIGHTLINE_REGISTER_RATE_LIMIT": "1000000/hour",
+            "SIGHTLINE_REGISTER_ACCOUNT_RATE_LIMIT": "1000000/hour",
+            "SIGHTLINE_LOGIN_RATE_LIMIT": "1000000/hour",
+            "SIGHTLINE_LOGIN_ADDRESS_RATE_LIMIT": "1000000/hour",
+            "SIGHTLINE_LOGIN_ACCOUNT_RATE_LIMIT": "1000000/hour",
+            # The describe models are not what is measured here; loading fewer starts faster.
+            "SIGHTLINE_ENABLE_SCENE": "false",
+            "SIGHTLINE_ENABLE_EXPLICIT": "false",
+            "SIGHTLINE_DATABASE_URL": self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'handoff.db'}",
+        })
+        if self.redis_url:
+            env["SIGHTLINE_REDIS_URL"] = self.redis_url
+        env.update(self.extra_settings)
+        return env
+
+    async def start(self) -> None:
+        """Create the database, migrate it, make an admin, start the servers and wait for them."""
+        self.jwt_secret = secrets.token_urlsafe(48)
+        if self.postgres_base_url:
+            self.database_url = await create_postgres_database(self.postgres_base_url)
+        env = self.environment()
+        # `accounts create` migrates first: one migration, before any server starts.
+        admin_email = f"bench-admin-{uuid.uuid4().hex[:8]}@example.org"
+        code = "import sys; from app.cli import main; sys.argv[0] = 'sightline'; main()"
+        made = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", code, "accounts", "create", "--email", admin_email, "--role", "admin"],
+            cwd=REPO_ROOT, env={**env, "SIGHTLINE_NEW_ACCOUNT_PASSWORD": PASSWORD},
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        if made.returncode != 0:
+            raise RuntimeError(f"creating the bench admin failed: {made.stderr[-2000:]}")
+        labels = "ABCDEFGH"
+        self.servers = [ServerProcess(labels[index], env, self.data_dir) for index in range(self.processes)]
+        for server in self.servers:
+            await asyncio.to_thread(server.wait_ready, self.ready_timeout_s)
+        self.admin = await self.log_in(admin_email, "admin")
+
+    async def stop(self) -> None:
+        """Stop the servers and drop the database."""
+        for server in self.servers:
+            await asyncio.to_thread(server.stop)
+        if self.postgres_base_url and self.database_url:
+            await drop_postgres_database(self.postgres_base_url, self.database_url)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    async def __aenter__(self) -> Cluster:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    def http(self, index: int = 0, token: str | None = None) -> httpx.AsyncClient:
+        """An HTTP client for server `index`, authenticated when a token is given."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        return httpx.AsyncClient(base_url=self.servers[index].url, headers=headers, timeout=120, limits=limits)
+
+    async def log_in(self, email: str, role: str, index: int = 0) -> Account:
+        """OAuth2 password login → an Account with its access token."""
+        async with self.http(index) as client:
+            response = await client.post("/v1/auth/token", data={"username": email, "password": PASSWORD})
+            response.raise_for_status()
+            return Account(email=email, role=role, token=str(response.json()["access_token"]))
+
+    async def new_user(self, languages: tuple[str, ...] = ("en",), index: int = 0) -> Account:
+        """Register a user (the public way) and log in."""
+        email = f"bench-user-{uuid.uuid4().hex[:10]}@example.org"
+        async with self.http(index) as client:
+            response = await client.post(
+                "/v1/auth/register",
+                json={"email": email, "password": PASSWORD, "languages": list(languages)},
+            )
+            response.raise_for_status()
+        return await self.log_in(email, "user", index)
+
+    async def new_volunteer(
+        self, languages: tuple[str, ...] = ("en",), index: int = 0, display_name: str = "Bench volunteer"
+    ) -> Account:
+        """An admin creates a volunteer; it logs in and saves its profile (no quiet hours)."""
+        assert self.admin is not None
+        email = f"bench-volunteer-{uuid.uuid4().hex[:10]}@example.org"
+        async with self.http(index, self.admin.token) as client:
+            response = await client.post(
+                "/v1/admin/accounts",
+                json={"email": email, "password": PASSWORD, "role": "volunteer", "languages": list(languages)},
+            )
+            response.raise_for_status()
+        volunteer = await self.log_in(email, "volunteer", index)
+        async with self.http(index, volunteer.token) as client:
+            response = await client.put(
+                "/v1/volunteer/profile",
+                json={"display_name": display_name, "languages": list(languages), "timezone": "UTC",
+                      "quiet_hours": None},
+            )
+            response.raise_for_status()
+        return volunteer
+
+    def rss_bytes(self) -> int:
+        """The summed RSS of every server process."""
+        return sum(server.rss_bytes() for server in self.servers)
+
+
+# --- the WebSocket client ---
+
+
+class Socket:
+    """One authenticated `/v1/ws` connection; frames are read by a background task.
+
+    `wait_for` returns the first frame (already received or still to come) that matches
+    a predicate; the frames it passes over stay available to later waits. `received`
+    keeps every frame in arrival order (with its arrival time in `arrived`)."""
+
+    def __init__(self, connection: ClientConnection, role: str) -> None:
+        self.connection = connection
+        self.role = role
+        self.received: list[Frame] = []
+        self.arrived: list[float] = []
+        self._cursor = 0
+        self._changed = asyncio.Condition()
+        self.closed: asyncio.Future[tuple[int | None, str | None]] = asyncio.get_running_loop().create_future()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def open(cls, ws_url: str, token: str, *, timeout_s: float = 60) -> Socket:
+        """Connect, send `auth`, and wait for `ready`."""
+        connection = await asyncio.wait_for(connect(ws_url, max_size=2**20, open_timeout=timeout_s), timeout_s)
+        await connection.send(json.dumps({"type": "auth", "token": token}))
+        ready = json.loads(await asyncio.wait_for(connection.recv(), timeout_s))
+        if ready.get("type") != "ready":
+            await connection.close()
+            raise RuntimeError(f"expected a ready frame, got {ready!r}")
+        return cls(connection, str(ready["role"]))
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.connection:
+                frame = json.loads(raw)
+                now = time.perf_counter()
+                async with self._changed:
+                    self.received.append(frame)
+                    self.arrived.append(now)
+                    self._changed.notify_all()
+        except Exception:  # a dropped connection ends the reader; `closed` says how
+            pass
+        finally:
+            code, reason = self.connection.close_code, self.connection.close_reason
+            if not self.closed.done():
+                self.closed.set_result((code, reason))
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def send(self, frame: Frame) -> None:
+        """Send one frame."""
+        await self.connection.send(json.dumps(frame))
+
+    async def wait_for(self, predicate: Callable[[Frame], bool], timeout_s: float = 60, *, start: int = 0) -> Frame:
+        """The first frame from index `start` on that matches (waiting for it if need be)."""
+        return (await self.wait_at(predicate, timeout_s, start=start))[1]
+
+    async def wait_at(
+        self, predicate: Callable[[Frame], bool], timeout_s: float = 60, *, start: int = 0
+    ) -> tuple[int, Frame]:
+        """Like `wait_for`, with the frame's index in `received`."""
+        index = start
+
+        def find() -> tuple[int, Frame] | None:
+            nonlocal index
+            while index < len(self.received):
+                frame = self.received[index]
+                index += 1
+                if predicate(frame):
+                    return index - 1, frame
+            return None
+
+        async def wait() -> tuple[int, Frame]:
+            async with self._changed:
+                while True:
+                    found = find()
+                    if found is not None:
+                        return found
+                    if self.closed.done():
+                        raise ConnectionError(f"socket closed {self.closed.result()} before the frame came")
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(wait(), timeout_s)
+
+    def frames(self, kind: str, handoff_id: str | None = None) -> list[Frame]:
+        """Every received frame of this type (and handoff)."""
+        return [f for f in self.received if f.get("type") == kind and (handoff_id is None or f.get("handoff_id") == handoff_id)]
+
+    async def join(self, handoff_id: str, last_seq: int | None = None) -> None:
+        """Attach this socket to a handoff (replaying events after `last_seq`)."""
+        frame: Frame = {"type": "join", "handoff_id": handoff_id}
+        if last_seq is not None:
+            frame["last_seq"] = last_seq
+        await self.send(frame)
+
+    async def join_and_confirm(self, handoff_id: str, state_seq: int, timeout_s: float = 60) -> None:
+        """Join replaying from the `active` state event on: its replay confirms the join was
+        processed (the protocol has no join reply), so that nothing sent after it can be missed."""
+        mark = len(self.received)
+        await self.join(handoff_id, state_seq - 1)
+        await self.wait_for(
+            lambda f: f.get("type") == "state" and f.get("handoff_id") == handoff_id and f.get("seq") == state_seq,
+            timeout_s, start=mark,
+        )
+
+    async def close(self) -> None:
+        """Close the connection and stop the reader."""
+        await self.connection.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._reader
+
+
+def is_state(handoff_id: str, state: str) -> Callable[[Frame], bool]:
+    """Predicate: a `state` frame of this handoff with this state."""
+    return lambda f: f.get("type") == "state" and f.get("handoff_id") == handoff_id and f.get("state") == state
+
+
+def is_frame(kind: str, handoff_id: str) -> Callable[[Frame], bool]:
+    """Predicate: a frame of this type about this handoff."""
+    return lambda f: f.get("type") == kind and f.get("handoff_id") == handoff_id
+
+
+def is_message(client_id: str) -> Callable[[Frame], bool]:
+    """Predicate: the `message` frame with this client_id."""
+    return lambda f: f.get("type") == "message" and f.get("client_id") == client_id
+
+
+async def request_handoff(client: httpx.AsyncClient, **body: Any) -> str:
+    """`POST /v1/handoffs` → the new handoff's id (raises on anything but 201)."""
+    response = await client.post("/v1/handoffs", json=body)
+    if response.status_code != 201:
+        raise RuntimeError(f"POST /v1/handoffs → {response.status_code} {response.text[:300]}")
+    return str(response.json()["id"])
+
+
+# --- 1. latency, one call at a time ---
+
+
+@dataclass
+class LatencyResult:
+    offer_ms: list[float] = field(default_factory=list)
+    relay_ms: list[float] = field(default_factory=list)
+
+
+async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: int, volunteers: int) -> LatencyResult:
+    """Request → offer and message relay latency, user on A and volunteers on B, one call at a time."""
+    result = LatencyResult()
+    user = await cluster.new_user(index=0)
+    helpers = [await cluster.new_volunteer(index=1) for _ in range(volunteers)]
+    user_socket = await Socket.open(cluster.servers[0].ws_url, user.token)
+    volunteer_sockets = [await Socket.open(cluster.servers[1].ws_url, v.token) for v in helpers]
+    try:
+        for sock in volunteer_sockets:
+            await sock.send({"type": "available"})
+        async with cluster.http(0, user.token) as client:
+            for sample in range(samples):
+                marks = [len(sock.received) for sock in volunteer_sockets]
+                began = time.perf_counter()
+                handoff_id = await request_handoff(client, note=f"latency sample {sample}")
+                offers = [
+                    asyncio.create_task(sock.wait_at(is_frame("offer", handoff_id), 60, start=mark))
+                    for sock, mark in zip(volunteer_sockets, marks, strict=True)
+                ]
+                done, pending = await asyncio.wait(offers, return_when=asyncio.FIRST_COMPLETED, timeout=60)
+                for task in pending:
+                    task.cancel()
+                if not done:
+                    raise RuntimeError("no volunteer was offered the call within 60 s")
+                winner_task = next(iter(done))
+                winner = volunteer_sockets[offers.index(winner_task)]
+                result.offer_ms.append((winner.arrived[winner_task.result()[0]] - began) * 1000)
+
+                await winner.send({"type": "accept", "handoff_id": handoff_id})
+                active = await winner.wait_for(is_state(handoff_id, "active"), 60)
+                await user_socket.wait_for(is_state(handoff_id, "active"), 60)
+                await winner.join_and_confirm(handoff_id, int(active["seq"]))
+                await user_socket.join_and_confirm(handoff_id, int(active["seq"]))
+                for number in range(messages_per_call):
+                    sender, receiver = (user_socket, winner) if number % 2 == 0 else (winner, user_socket)
+                    client_id = f"lat-{sample}-{number}"
+                    mark = len(receiver.received)
+                    sent = time.perf_counter()
+                    await sender.send({"type": "message", "handoff_id": handoff_id, "text": f"ping {number}",
+                                       "client_id": client_id})
+                    position, _ = await receiver.wait_at(is_message(client_id), 60, start=mark)
+                    result.relay_ms.append((receiver.arrived[position] - sent) * 1000)
+                await user_socket.send({"type": "end", "handoff_id": handoff_id})
+                await winner.wait_for(is_state(handoff_id, "ended"), 60)
+                await user_socket.wait_for(is_state(handoff_id, "ended"), 60)
+    finally:
+        for sock in [user_socket, *volunteer_sockets]:
+            await sock.close()
+    return result
+
+
+# --- 2. many handoffs at once ---
+
+
+@dataclass
+class LoadResult:
+    handoffs: int = 0
+    completed: int = 0
+    expected_messages: int = 0
+    delivered: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    out_of_order: int = 0
+    ack_mismatches: int = 0
+    match_ms: list[float] = field(default_factory=list)
+    relay_ms: list[float] = field(default_factory=list)
+    request_statuses: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    rss_before: int = 0
+    rss_connected: int = 0
+    rss_after_messages: int = 0
+    sockets: int = 0
+    wall_s: float = 0.0
+
+
+class VolunteerAgent:
+    """A volunteer client that accepts one offer at a time and declines the rest once it has a call."""
+
+    def __init__(self, sock: Socket, calls: dict[str, asyncio.Future[tuple[Socket, int]]]) -> None:
+        self.sock = sock
+        self.calls = calls  # handoff id → resolved with (socket, active seq) by the winner
+        self.handoff_id: str | None = None
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        pending: list[str] = []
+        withdrawn: set[str] = set()
+        trying: str | None = None
+        index = 0
+        while self.handoff_id is None:
+            position, frame = await self.sock.wait_at(lambda f: True, timeout_s=3600, start=index)
+            index = position + 1
+            kind, handoff_id = frame.get("type"), frame.get("handoff_id")
+            if kind == "offer":
+                pending.append(str(handoff_id))
+            elif kind == "offer_withdrawn":
+                withdrawn.add(str(handoff_id))
+                if handoff_id == trying:
+                    trying = None
+            elif kind == "state" and frame.get("state") == "active" and handoff_id == trying:
+                self.handoff_id = trying
+                future = self.calls.setdefault(str(handoff_id), asyncio.get_running_loop().create_future())
+                if not future.done():
+                    future.set_result((self.sock, int(frame["seq"])))
+                break
+            elif kind == "error" and trying is not None and handoff_id in (trying, None):
+                trying = None  # already taken (or expired): try the next offer
+            if trying is None:
+                candidates = [h for h in pending if h not in withdrawn]
+                if candidates:
+                    trying = candidates[0]
+                    pending.remove(trying)
+                    await self.sock.send({"type": "accept", "handoff_id": trying})
+        # In a call: let the other requests ring someone else now rather than at offer expiry.
+        for handoff_id in pending:
+            if handoff_id not in withdrawn:
+                await self.sock.send({"type": "decline", "handoff_id": handoff_id})
+
+
+async def pass_barrier(barrier: asyncio.Barrier) -> None:
+    """Wait at a barrier; a broken one (another handoff failed) lets everyone through."""
+    with contextlib.suppress(asyncio.BrokenBarrierError):
+        await barrier.wait()
+
+
+async def run_pair(
+    index: int, user_sock: Socket, client: httpx.AsyncClient,
+    calls: dict[str, asyncio.Future[tuple[Socket, int]]], result: LoadResult,
+    joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
+) -> None:
+    """One handoff under load (a failure breaks the barriers so that the others go on)."""
+    try:
+        await _run_pair(index, user_sock, client, calls, result, joined, messages_done, messages=messages,
+                        interval_s=interval_s, timeout_s=timeout_s)
+    except BaseException:
+        await joined.abort()
+        await messages_done.abort()
+        raise
+
+
+async def _run_pair(
+    index: int, user_sock: Socket, client: httpx.AsyncClient,
+    calls: dict[str, asyncio.Future[tuple[Socket, int]]], result: LoadResult,
+    joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
+) -> None:
+    """Request, wait for a volunteer, join, exchange messages, end."""
+    began = time.perf_counter()
+    response = await client.post("/v1/handoffs", json={"note": f"load {index}"})
+    result.request_statuses[str(response.status_code)] = result.request_statuses.get(str(response.status_code), 0) + 1
+    if response.status_code != 201:
+        raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
+    handoff_id = str(response.json()["id"])
+    future = calls.setdefault(handoff_id, asyncio.get_running_loop().create_future())
+    volunteer_sock, active_seq = await asyncio.wait_for(future, timeout_s)
+    await user_sock.wait_for(is_state(handoff_id, "active"), timeout_s)
+    result.match_ms.append((time.perf_counter() - began) * 1000)
+    await volunteer_sock.join_and_confirm(handoff_id, active_seq, timeout_s)
+    await user_sock.join_and_confirm(handoff_id, active_seq, timeout_s)
+    user_mark, volunteer_mark = len(user_sock.received), len(volunteer_sock.received)
+    await pass_barrier(joined)  # every socket connected and joined: the memory figure is taken here
+
+    sent_at: dict[str, float] = {}
+
+    async def talk(sock: Socket, side: str) -> None:
+        for number in range(messages):
+            client_id = f"{side}-{index}-{number}"
+            sent_at[client_id] = time.perf_counter()
+            await sock.send({"type": "message", "handoff_id": handoff_id, "text": f"{side} {number}",
+                             "client_id": client_id})
+            await asyncio.sleep(interval_s)
+
+    await asyncio.gather(talk(user_sock, "u"), talk(volunteer_sock, "v"))
+    expected = {"u": [f"u-{index}-{n}" for n in range(messages)], "v": [f"v-{index}-{n}" for n in range(messages)]}
+
+    def received_ids(sock: Socket, mark: int) -> list[str]:
+        return [str(f["client_id"]) for f in sock.received[mark:] if f.get("type") == "message" and f.get("handoff_id") == handoff_id]
+
+    def acked(sock: Socket, mark: int, side: str) -> bool:
+        ids = {f.get("client_id") for f in sock.received[mark:] if f.get("type") == "ack"}
+        return all(c in ids for c in expected[side])
+
+    # Wait (bounded) until each side holds every message and every ack, then count.
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if (set(received_ids(volunteer_sock, volunteer_mark)) >= set(expected["u"])
+                and set(received_ids(user_sock, user_mark)) >= set(expected["v"])
+                and acked(user_sock, user_mark, "u") and acked(volunteer_sock, volunteer_mark, "v")):
+            break
+        await asyncio.sleep(0.05)
+    # Count once every handoff has finished talking: a late duplicate has had time to arrive.
+    await pass_barrier(messages_done)
+
+    for sock, mark, side in ((volunteer_sock, volunteer_mark, "u"), (user_sock, user_mark, "v")):
+        frames = [(f, t) for f, t in zip(sock.received[mark:], sock.arrived[mark:], strict=True)
+                  if f.get("type") == "message" and f.get("handoff_id") == handoff_id]
+        ids = [str(f["client_id"]) for f, _ in frames]
+        result.expected_messages += messages
+        result.delivered += len(set(ids) & set(expected[side]))
+        result.lost += len(set(expected[side]) - set(ids))
+        result.duplicated += len(ids) - len(set(ids))
+        # out of order: a message whose seq (or position in the sender's order) is lower than one before it
+        last_seq, last_number = -1, -1
+        for frame, arrived in frames:
+            number = int(str(frame["client_id"]).rsplit("-", 1)[1])
+            if int(frame["seq"]) <= last_seq or number < last_number:
+                result.out_of_order += 1
+            last_seq, last_number = max(last_seq, int(frame["seq"])), max(last_number, number)
+            if frame["client_id"] in sent_at:
+                result.relay_ms.append((arrived - sent_at[str(frame["client_id"])]) * 1000)
+        # the seq in the sender's ack is the seq the other side received
+        acks = {str(f["client_id"]): int(f["seq"]) for f in (user_sock if side == "u" else volunteer_sock).received
+                if f.get("type") == "ack"}
+        seqs = {str(f["client_id"]): int(f["seq"]) for f, _ in frames}
+        result.ack_mismatches += sum(1 for c in expected[side] if c in seqs and acks.get(c) != seqs[c])
+
+    await user_sock.send({"type": "end", "handoff_id": handoff_id})
+    await volunteer_sock.wait_for(is_state(handoff_id, "ended"), timeout_s)
+    await user_sock.wait_for(is_state(handoff_id, "ended"), timeout_s)
+    result.completed += 1
+
+
+async def measure_load(
+    cluster: Cluster, *, handoffs: int, messages: int, interval_s: float, timeout_s: float, setup_concurrency: int,
+) -> LoadResult:
+    """`handoffs` simultaneous handoffs, users on A and volunteers on B."""
+    result = LoadResult(handoffs=handoffs)
+    gate = asyncio.Semaphore(setup_concurrency)
+
+    async def limited(make: Any) -> Any:
+        async with gate:
+            return await make
+
+    users = await asyncio.gather(*(limited(cluster.new_user(index=0)) for _ in range(handoffs)))
+    volunteers = await asyncio.gather(*(limited(cluster.new_volunteer(index=1)) for _ in range(handoffs)))
+    result.rss_before = cluster.rss_bytes()
+    user_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[0].ws_url, u.token)) for u in users))
+    volunteer_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[1].ws_url, v.token)) for v in volunteers))
+    result.sockets = len(user_socks) + len(volunteer_socks)
+    calls: dict[str, asyncio.Future[tuple[Socket, int]]] = {}
+    agents = [VolunteerAgent(sock, calls) for sock in volunteer_socks]
+    for sock in volunteer_socks:
+        await sock.send({"type": "available"})
+    joined = asyncio.Barrier(handoffs + 1)
+    messages_done = asyncio.Barrier(handoffs)
+    began = time.perf_counter()
+    clients = [cluster.http(0, u.token) for u in users]
+    try:
+        pairs = [
+            asyncio.create_task(run_pair(
+                index, user_socks[index], clients[index], calls, result, joined, messages_done,
+                messages=messages, interval_s=interval_s, timeout_s=timeout_s))
+            for index in range(handoffs)
+        ]
+        with contextlib.suppress(asyncio.BrokenBarrierError, TimeoutError):
+            await asyncio.wait_for(joined.wait(), timeout_s)
+        result.rss_connected = cluster.rss_bytes()
+        outcomes = await asyncio.gather(*pairs, return_exceptions=True)
+        result.rss_after_messages = cluster.rss_bytes()
+        for number, outcome in enumerate(outcomes):
+            if isinstance(outcome, BaseException):
+                result.errors.append(f"handoff {number}: {type(outcome).__name__}: {outcome}")
+    finally:
+        result.wall_s = time.perf_counter() - began
+        for agent in agents:
+            agent.task.cancel()
+        for http_client in clients:
+            await http_client.aclose()
+        await asyncio.gather(*(sock.close() for sock in [*user_socks, *volunteer_socks]), return_exceptions=True)
+    return result
+
+
+# --- report ---
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: dict[str, list[float]]) -> dict[str, Any]:
+    """Every figure, as printed and as written by --json."""
+    out: dict[str, Any] = {"cpus": os.cpu_count(), "load_average": load_avg,
+                           "targets": {"offer_p95_ms": OFFER_TARGET_MS, "relay_p95_ms": RELAY_TARGET_MS}}
+    if latency is not None:
+        out["latency"] = {
+            "offer_samples": len(latency.offer_ms),
+            "offer_p50_ms": round(percentile(latency.offer_ms, 50), 1),
+            "offer_p95_ms": round(percentile(latency.offer_ms, 95), 1),
+            "relay_samples": len(latency.relay_ms),
+            "relay_p50_ms": round(percentile(latency.relay_ms, 50), 1),
+            "relay_p95_ms": round(percentile(latency.relay_ms, 95), 1),
+        }
+        out["latency"]["offer_target_met"] = out["latency"]["offer_p95_ms"] <= OFFER_TARGET_MS
+        out["latency"]["relay_target_met"] = out["latency"]["relay_p95_ms"] <= RELAY_TARGET_MS
+    if load is not None:
+        mib = 1024 * 1024
+        out["load"] = {
+            "handoffs": load.handoffs, "sockets": load.sockets, "completed": load.completed,
+            "expected_messages": load.expected_messages, "delivered": load.delivered,
+            "lost": load.lost, "duplicated": load.duplicated, "out_of_order": load.out_of_order,
+            "ack_seq_mismatches": load.ack_mismatches,
+            "match_p50_ms": round(percentile(load.match_ms, 50), 1),
+            "match_p95_ms": round(percentile(load.match_ms, 95), 1),
+            "relay_p50_ms": round(percentile(load.relay_ms, 50), 1),
+            "relay_p95_ms": round(percentile(load.relay_ms, 95), 1),
+            "request_statuses": load.request_statuses,
+            "rss_before_mib": round(load.rss_before / mib, 1),
+            "rss_connected_mib": round(load.rss_connected / mib, 1),
+            "rss_after_messages_mib": round(load.rss_after_messages / mib, 1),
+            "mib_per_connection": round((load.rss_connected - load.rss_before) / mib / max(load.sockets, 1), 3),
+            "wall_s": round(load.wall_s, 1),
+            "errors": load.errors[:20],
+        }
+    return out
+
+
+def print_table(figures: dict[str, Any]) -> None:
+    """A human-readable table of the figures."""
+    rows: list[tuple[str, str]] = []
+    if "latency" in figures:
+        lat = figures["latency"]
+        rows += [
+            ("request → offer p50 / p95", f"{lat['offer_p50_ms']} / {lat['offer_p95_ms']} ms "
+             f"(target p95 ≤ {OFFER_TARGET_MS:.0f}: {'met' if lat['offer_target_met'] else 'MISSED'}; n={lat['offer_samples']})"),
+            ("message relay p50 / p95", f"{lat['relay_p50_ms']} / {lat['relay_p95_ms']} ms "
+             f"(target p95 ≤ {RELAY_TARGET_MS:.0f}: {'met' if lat['relay_target_met'] else 'MISSED'}; n={lat['relay_samples']})"),
+        ]
+    if "load" in figures:
+        load = figures["load"]
+        rows += [
+            ("handoffs completed", f"{load['completed']} / {load['handoffs']} ({load['sockets']} sockets)"),
+            ("messages delivered", f"{load['delivered']} / {load['expected_messages']}"),
+            ("lost / duplicated / out of order", f"{load['lost']} / {load['duplicated']} / {load['out_of_order']}"),
+            ("ack seq ≠ delivered seq", str(load["ack_seq_mismatches"])),
+            ("under load: match p50 / p95", f"{load['match_p50_ms']} / {load['match_p95_ms']} ms"),
+            ("under load: relay p50 / p95", f"{load['relay_p50_ms']} / {load['relay_p95_ms']} ms"),
+            ("server RSS before / connected / after", f"{load['rss_before_mib']} / {load['rss_connected_mib']} / "
+             f"{load['rss_after_messages_mib']} MiB"),
+            ("memory per connection", f"{load['mib_per_connection']} MiB"),
+            ("POST /v1/handoffs statuses", json.dumps(load["request_statuses"])),
+            ("load phase wall time", f"{load['wall_s']} s"),
+        ]
+    rows.append(("load average (start / end)", f"{figures['load_average']['start']} / {figures['load_average']['end']}"
+                 f" on {figures['cpus']} CPUs"))
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    for error in figures.get("load", {}).get("errors", []):
+        print(f"error: {error}")
+
+
+def correct(figures: dict[str, Any]) -> bool:
+    """No message lost, duplicated or out of order, and every handoff completed."""
+    load = figures.get("load")
+    if load is None:
+        return True
+    return bool(load["lost"] == load["duplicated"] == load["out_of_order"] == load["ack_seq_mismatches"] == 0
+            and load["completed"] == load["handoffs"])
+
+
+@contextlib.contextmanager
+def fd_limit(wanted: int) -> Iterator[None]:
+    """Raise the soft open-files limit (400 sockets and their HTTP clients need more than 1024)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, wanted), hard), hard))
+    yield
+
+
+async def bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Start the cluster, run the phases, stop it."""
+    settings = dict(item.split("=", 1) for item in args.setting)
+    # The bench's own figures must not hit a ring timeout or an offer expiry by accident.
+    settings.setdefault("SIGHTLINE_HANDOFF_RING_TIMEOUT_S", "900")
+    settings.setdefault("SIGHTLINE_HANDOFF_OFFER_S", "600")
+    load_avg = {"start": load_average()}
+    latency = load = None
+    cluster = Cluster(processes=2, postgres_base_url=args.postgres_url, redis_url=args.redis_url,
+                      settings=settings, ready_timeout_s=args.ready_timeout)
+    async with cluster:
+        print(f"servers ready: A={cluster.servers[0].url} B={cluster.servers[1].url}", file=sys.stderr)
+        if args.samples:
+            latency = await measure_latency(cluster, samples=args.samples, messages_per_call=args.relay_per_call,
+                                            volunteers=args.latency_volunteers)
+        if args.handoffs:
+            load = await measure_load(cluster, handoffs=args.handoffs, messages=args.messages,
+                                      interval_s=args.interval_ms / 1000, timeout_s=args.timeout,
+                                      setup_concurrency=args.setup_concurrency)
+    load_avg["end"] = load_average()
+    return summary(latency, load, load_avg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, run, print the table (and optionally the JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--handoffs", type=int, default=200, help="simultaneous handoffs (2 sockets each); 0 skips")
+    parser.add_argument("--messages", type=int, default=20, help="messages each side sends per handoff")
+    parser.add_argument("--interval-ms", type=float, default=50, help="pause between one side's messages")
+    parser.add_argument("--samples", type=int, default=40, help="calls for the latency phase; 0 skips it")
+    parser.add_argument("--relay-per-call", type=int, default=10, help="ping-pong messages timed per latency call")
+    parser.add_argument("--latency-volunteers", type=int, default=3, help="volunteers online in the latency phase")
+    parser.add_argument("--postgres-url", default=os.environ.get("SIGHTLINE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
+                        help="server to make a throw-away database on")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra server environment, e.g. SIGHTLINE_HANDOFF_FANOUT=5 (repeatable)")
+    parser.add_argument("--setup-concurrency", type=int, default=8, help="accounts and sockets set up at once")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds any one step of a handoff may take")
+    parser.add_argument("--ready-timeout", type=float, default=600, help="seconds a server may take to start")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    with fd_limit(8192):
+        try:
+            import uvloop  # the client side must not be the bottleneck
+
+            runner: Any = uvloop.run
+        except ImportError:
+            runner = asyncio.run
+        figures = runner(bench(args))
+    print_table(figures)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0 if correct(figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
