@@ -198,6 +198,7 @@ class Cluster:
         self.redis_url = redis_url
         self.extra_settings = settings or {}
         self.ready_timeout_s = ready_timeout_s
+        self.run_id = uuid.uuid4().hex[:12]
         self.data_dir = Path(tempfile.mkdtemp(prefix="sightline-handoff-bench-"))
         self.database_url: str | None = None
         self.servers: list[ServerProcess] = []
@@ -213,6 +214,9 @@ class Cluster:
             "SIGHTLINE_JWT_SECRET": self.jwt_secret,
             "SIGHTLINE_ACCESS_TOKEN_MINUTES": "240",
             "SIGHTLINE_LOG_LEVEL": "WARNING",
+            # The handoff notifications' Redis channel: pub/sub ignores the database
+            # number, so a prefix of our own keeps other runs' notifications out.
+            "SIGHTLINE_HANDOFF_REDIS_PREFIX": f"sightline-handoff-bench-{self.run_id}",
             # Every bench client comes from 127.0.0.1: per-address limits would throttle the bench.
             "SIGHTLINE_REGISTER_RATE_LIMIT": "1000000/hour",
             "SIGHTLINE_REGISTER_ACCOUNT_RATE_LIMIT": "1000000/hour",
@@ -417,15 +421,16 @@ class Socket:
             frame["last_seq"] = last_seq
         await self.send(frame)
 
-    async def join_and_confirm(self, handoff_id: str, state_seq: int, timeout_s: float = 60) -> None:
-        """Join replaying from the `active` state event on: its replay confirms the join was
-        processed (the protocol has no join reply), so that nothing sent after it can be missed."""
-        mark = len(self.received)
-        await self.join(handoff_id, state_seq - 1)
-        await self.wait_for(
-            lambda f: f.get("type") == "state" and f.get("handoff_id") == handoff_id and f.get("seq") == state_seq,
-            timeout_s, start=mark,
-        )
+    def last_seq(self, handoff_id: str) -> int:
+        """The highest `seq` this socket has received for a handoff (0: none)."""
+        return max((int(f["seq"]) for f in self.received
+                    if f.get("handoff_id") == handoff_id and isinstance(f.get("seq"), int)), default=0)
+
+    async def join_from_latest(self, handoff_id: str) -> None:
+        """Join asking for every event after the last one this socket saw. The protocol has
+        no reply to `join`; none is needed: whatever is sent before the server handles it
+        is replayed by it, and what this socket already had is not sent again."""
+        await self.join(handoff_id, self.last_seq(handoff_id))
 
     async def close(self) -> None:
         """Close the connection and stop the reader."""
@@ -495,10 +500,10 @@ async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: 
                 result.offer_ms.append((winner.arrived[winner_task.result()[0]] - began) * 1000)
 
                 await winner.send({"type": "accept", "handoff_id": handoff_id})
-                active = await winner.wait_for(is_state(handoff_id, "active"), 60)
+                await winner.wait_for(is_state(handoff_id, "active"), 60)
                 await user_socket.wait_for(is_state(handoff_id, "active"), 60)
-                await winner.join_and_confirm(handoff_id, int(active["seq"]))
-                await user_socket.join_and_confirm(handoff_id, int(active["seq"]))
+                await winner.join_from_latest(handoff_id)
+                await user_socket.join_from_latest(handoff_id)
                 for number in range(messages_per_call):
                     sender, receiver = (user_socket, winner) if number % 2 == 0 else (winner, user_socket)
                     client_id = f"lat-{sample}-{number}"
@@ -544,9 +549,9 @@ class LoadResult:
 class VolunteerAgent:
     """A volunteer client that accepts one offer at a time and declines the rest once it has a call."""
 
-    def __init__(self, sock: Socket, calls: dict[str, asyncio.Future[tuple[Socket, int]]]) -> None:
+    def __init__(self, sock: Socket, calls: dict[str, asyncio.Future[Socket]]) -> None:
         self.sock = sock
-        self.calls = calls  # handoff id → resolved with (socket, active seq) by the winner
+        self.calls = calls  # handoff id → resolved with the winner's socket
         self.handoff_id: str | None = None
         self.task = asyncio.create_task(self._run())
 
@@ -569,7 +574,7 @@ class VolunteerAgent:
                 self.handoff_id = trying
                 future = self.calls.setdefault(str(handoff_id), asyncio.get_running_loop().create_future())
                 if not future.done():
-                    future.set_result((self.sock, int(frame["seq"])))
+                    future.set_result(self.sock)
                 break
             elif kind == "error" and trying is not None and handoff_id in (trying, None):
                 trying = None  # already taken (or expired): try the next offer
@@ -593,7 +598,7 @@ async def pass_barrier(barrier: asyncio.Barrier) -> None:
 
 async def run_pair(
     index: int, user_sock: Socket, client: httpx.AsyncClient,
-    calls: dict[str, asyncio.Future[tuple[Socket, int]]], result: LoadResult,
+    calls: dict[str, asyncio.Future[Socket]], result: LoadResult,
     joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
 ) -> None:
     """One handoff under load (a failure breaks the barriers so that the others go on)."""
@@ -608,7 +613,7 @@ async def run_pair(
 
 async def _run_pair(
     index: int, user_sock: Socket, client: httpx.AsyncClient,
-    calls: dict[str, asyncio.Future[tuple[Socket, int]]], result: LoadResult,
+    calls: dict[str, asyncio.Future[Socket]], result: LoadResult,
     joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
 ) -> None:
     """Request, wait for a volunteer, join, exchange messages, end."""
@@ -619,12 +624,12 @@ async def _run_pair(
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
     future = calls.setdefault(handoff_id, asyncio.get_running_loop().create_future())
-    volunteer_sock, active_seq = await asyncio.wait_for(future, timeout_s)
+    volunteer_sock = await asyncio.wait_for(future, timeout_s)
     await user_sock.wait_for(is_state(handoff_id, "active"), timeout_s)
     result.match_ms.append((time.perf_counter() - began) * 1000)
-    await volunteer_sock.join_and_confirm(handoff_id, active_seq, timeout_s)
-    await user_sock.join_and_confirm(handoff_id, active_seq, timeout_s)
     user_mark, volunteer_mark = len(user_sock.received), len(volunteer_sock.received)
+    await volunteer_sock.join_from_latest(handoff_id)
+    await user_sock.join_from_latest(handoff_id)
     await pass_barrier(joined)  # every socket connected and joined: the memory figure is taken here
 
     sent_at: dict[str, float] = {}
@@ -704,7 +709,7 @@ async def measure_load(
     user_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[0].ws_url, u.token)) for u in users))
     volunteer_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[1].ws_url, v.token)) for v in volunteers))
     result.sockets = len(user_socks) + len(volunteer_socks)
-    calls: dict[str, asyncio.Future[tuple[Socket, int]]] = {}
+    calls: dict[str, asyncio.Future[Socket]] = {}
     agents = [VolunteerAgent(sock, calls) for sock in volunteer_socks]
     for sock in volunteer_socks:
         await sock.send({"type": "available"})

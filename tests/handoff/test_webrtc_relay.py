@@ -101,10 +101,10 @@ async def start_call(cluster: Any, user_index: int, volunteer_index: int) -> tup
         handoff_id = await bench.request_handoff(client, note="Live video test")
     await volunteer_sock.wait_for(bench.is_frame("offer", handoff_id), STEP_TIMEOUT_S)
     await volunteer_sock.send({"type": "accept", "handoff_id": handoff_id})
-    active = await volunteer_sock.wait_for(bench.is_state(handoff_id, "active"), STEP_TIMEOUT_S)
+    await volunteer_sock.wait_for(bench.is_state(handoff_id, "active"), STEP_TIMEOUT_S)
     await user_sock.wait_for(bench.is_state(handoff_id, "active"), STEP_TIMEOUT_S)
-    await volunteer_sock.join_and_confirm(handoff_id, int(active["seq"]), STEP_TIMEOUT_S)
-    await user_sock.join_and_confirm(handoff_id, int(active["seq"]), STEP_TIMEOUT_S)
+    await volunteer_sock.join_from_latest(handoff_id)
+    await user_sock.join_from_latest(handoff_id)
     return user_sock, volunteer_sock, handoff_id, user
 
 
