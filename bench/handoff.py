@@ -118,7 +118,7 @@ async def drop_postgres_database(base_url: str, url: str) -> None:
 class ServerProcess:
     """`sightline serve` in a subprocess (its stderr goes to a file: a full pipe would stall it)."""
 
-    def __init__(self, label: str, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(self, label: str, env: dict[str, str], log_dir: Path, source: Path = REPO_ROOT) -> None:
         self.label = label
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -128,7 +128,7 @@ class ServerProcess:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", code, "serve", "--port", str(self.port), "--no-migrate"],
-                cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=log,
             )
 
     def log_tail(self, chars: int = 3000) -> str:
@@ -192,8 +192,10 @@ class Cluster:
         redis_url: str | None = None,
         settings: dict[str, str] | None = None,
         ready_timeout_s: float = 600,
+        source: Path = REPO_ROOT,
     ) -> None:
         self.processes = processes
+        self.source = source
         self.postgres_base_url = postgres_base_url
         self.redis_url = redis_url
         self.extra_settings = settings or {}
@@ -208,7 +210,7 @@ class Cluster:
         """The environment every server process (and the CLI) runs with."""
         env = {key: value for key, value in os.environ.items() if not key.startswith("SIGHTLINE_")}
         env.update({
-            "PYTHONPATH": str(REPO_ROOT),
+            "PYTHONPATH": str(self.source),
             "SIGHTLINE_ENV": "test",
             "SIGHTLINE_DATA_DIR": str(self.data_dir),
             "SIGHTLINE_JWT_SECRET": self.jwt_secret,
@@ -245,13 +247,14 @@ class Cluster:
         made = await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-c", code, "accounts", "create", "--email", admin_email, "--role", "admin"],
-            cwd=REPO_ROOT, env={**env, "SIGHTLINE_NEW_ACCOUNT_PASSWORD": PASSWORD},
+            cwd=self.source, env={**env, "SIGHTLINE_NEW_ACCOUNT_PASSWORD": PASSWORD},
             capture_output=True, text=True, timeout=600, check=False,
         )
         if made.returncode != 0:
             raise RuntimeError(f"creating the bench admin failed: {made.stderr[-2000:]}")
         labels = "ABCDEFGH"
-        self.servers = [ServerProcess(labels[index], env, self.data_dir) for index in range(self.processes)]
+        self.servers = [ServerProcess(labels[index], env, self.data_dir, self.source)
+                        for index in range(self.processes)]
         for server in self.servers:
             await asyncio.to_thread(server.wait_ready, self.ready_timeout_s)
         self.admin = await self.log_in(admin_email, "admin")
@@ -544,15 +547,24 @@ class LoadResult:
     rss_after_messages: int = 0
     sockets: int = 0
     wall_s: float = 0.0
+    offers: int = 0
+    late_offers: int = 0
+    talk_started: float = float("inf")
+    talk_ended: float = 0.0
+    interval_s: float = 0.0
 
 
 class VolunteerAgent:
-    """A volunteer client that accepts one offer at a time and declines the rest once it has a call."""
+    """A volunteer client: accepts one offer at a time; in a call, declines every offer
+    (pending ones, and ones that still arrive: an offer can race with the accept that
+    made this volunteer busy) so that those requests ring someone else now."""
 
     def __init__(self, sock: Socket, calls: dict[str, asyncio.Future[Socket]]) -> None:
         self.sock = sock
         self.calls = calls  # handoff id → resolved with the winner's socket
         self.handoff_id: str | None = None
+        self.offers = 0
+        self.late_offers = 0  # offers received while already in a call
         self.task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
@@ -560,34 +572,48 @@ class VolunteerAgent:
         withdrawn: set[str] = set()
         trying: str | None = None
         index = 0
-        while self.handoff_id is None:
+        while True:
             position, frame = await self.sock.wait_at(lambda f: True, timeout_s=3600, start=index)
             index = position + 1
             kind, handoff_id = frame.get("type"), frame.get("handoff_id")
             if kind == "offer":
-                pending.append(str(handoff_id))
+                self.offers += 1
+                if self.handoff_id is not None:
+                    self.late_offers += 1
+                    await self.sock.send({"type": "decline", "handoff_id": handoff_id})
+                else:
+                    pending.append(str(handoff_id))
             elif kind == "offer_withdrawn":
                 withdrawn.add(str(handoff_id))
                 if handoff_id == trying:
                     trying = None
             elif kind == "state" and frame.get("state") == "active" and handoff_id == trying:
-                self.handoff_id = trying
+                self.handoff_id, trying = trying, None
                 future = self.calls.setdefault(str(handoff_id), asyncio.get_running_loop().create_future())
                 if not future.done():
                     future.set_result(self.sock)
-                break
+                for other in pending:
+                    if other not in withdrawn:
+                        await self.sock.send({"type": "decline", "handoff_id": other})
+                pending.clear()
+            elif kind == "state" and handoff_id == self.handoff_id and frame.get("state") in ("ended", "cancelled"):
+                self.handoff_id = None  # available again
             elif kind == "error" and trying is not None and handoff_id in (trying, None):
                 trying = None  # already taken (or expired): try the next offer
-            if trying is None:
+            if trying is None and self.handoff_id is None:
                 candidates = [h for h in pending if h not in withdrawn]
                 if candidates:
                     trying = candidates[0]
                     pending.remove(trying)
                     await self.sock.send({"type": "accept", "handoff_id": trying})
-        # In a call: let the other requests ring someone else now rather than at offer expiry.
-        for handoff_id in pending:
-            if handoff_id not in withdrawn:
-                await self.sock.send({"type": "decline", "handoff_id": handoff_id})
+
+
+async def step(name: str, awaitable: Any, timeout_s: float) -> Any:
+    """Await with a timeout whose error says which step it was."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout_s)
+    except TimeoutError:
+        raise TimeoutError(f"{name}: nothing after {timeout_s:.0f} s") from None
 
 
 async def pass_barrier(barrier: asyncio.Barrier) -> None:
@@ -624,8 +650,8 @@ async def _run_pair(
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
     future = calls.setdefault(handoff_id, asyncio.get_running_loop().create_future())
-    volunteer_sock = await asyncio.wait_for(future, timeout_s)
-    await user_sock.wait_for(is_state(handoff_id, "active"), timeout_s)
+    volunteer_sock = await step("no volunteer accepted", future, timeout_s)
+    await step("the user heard no `active`", user_sock.wait_for(is_state(handoff_id, "active"), timeout_s), timeout_s)
     result.match_ms.append((time.perf_counter() - began) * 1000)
     user_mark, volunteer_mark = len(user_sock.received), len(volunteer_sock.received)
     await volunteer_sock.join_from_latest(handoff_id)
@@ -642,6 +668,7 @@ async def _run_pair(
                              "client_id": client_id})
             await asyncio.sleep(interval_s)
 
+    result.talk_started = min(result.talk_started, time.perf_counter())
     await asyncio.gather(talk(user_sock, "u"), talk(volunteer_sock, "v"))
     expected = {"u": [f"u-{index}-{n}" for n in range(messages)], "v": [f"v-{index}-{n}" for n in range(messages)]}
 
@@ -660,6 +687,7 @@ async def _run_pair(
                 and acked(user_sock, user_mark, "u") and acked(volunteer_sock, volunteer_mark, "v")):
             break
         await asyncio.sleep(0.05)
+    result.talk_ended = max(result.talk_ended, time.perf_counter())
     # Count once every handoff has finished talking: a late duplicate has had time to arrive.
     await pass_barrier(messages_done)
 
@@ -687,8 +715,8 @@ async def _run_pair(
         result.ack_mismatches += sum(1 for c in expected[side] if c in seqs and acks.get(c) != seqs[c])
 
     await user_sock.send({"type": "end", "handoff_id": handoff_id})
-    await volunteer_sock.wait_for(is_state(handoff_id, "ended"), timeout_s)
-    await user_sock.wait_for(is_state(handoff_id, "ended"), timeout_s)
+    await step("the volunteer heard no `ended`", volunteer_sock.wait_for(is_state(handoff_id, "ended"), timeout_s), timeout_s)
+    await step("the user heard no `ended`", user_sock.wait_for(is_state(handoff_id, "ended"), timeout_s), timeout_s)
     result.completed += 1
 
 
@@ -696,15 +724,17 @@ async def measure_load(
     cluster: Cluster, *, handoffs: int, messages: int, interval_s: float, timeout_s: float, setup_concurrency: int,
 ) -> LoadResult:
     """`handoffs` simultaneous handoffs, users on A and volunteers on B."""
-    result = LoadResult(handoffs=handoffs)
+    result = LoadResult(handoffs=handoffs, interval_s=interval_s)
     gate = asyncio.Semaphore(setup_concurrency)
 
     async def limited(make: Any) -> Any:
         async with gate:
             return await make
 
+    progress(f"load: creating {handoffs} users and {handoffs} volunteers")
     users = await asyncio.gather(*(limited(cluster.new_user(index=0)) for _ in range(handoffs)))
     volunteers = await asyncio.gather(*(limited(cluster.new_volunteer(index=1)) for _ in range(handoffs)))
+    progress(f"load: opening {2 * handoffs} sockets")
     result.rss_before = cluster.rss_bytes()
     user_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[0].ws_url, u.token)) for u in users))
     volunteer_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[1].ws_url, v.token)) for v in volunteers))
@@ -724,9 +754,11 @@ async def measure_load(
                 messages=messages, interval_s=interval_s, timeout_s=timeout_s))
             for index in range(handoffs)
         ]
+        progress(f"load: {handoffs} requests sent")
         with contextlib.suppress(asyncio.BrokenBarrierError, TimeoutError):
             await asyncio.wait_for(joined.wait(), timeout_s)
         result.rss_connected = cluster.rss_bytes()
+        progress("load: every handoff active and joined; talking")
         outcomes = await asyncio.gather(*pairs, return_exceptions=True)
         result.rss_after_messages = cluster.rss_bytes()
         for number, outcome in enumerate(outcomes):
@@ -736,6 +768,8 @@ async def measure_load(
         result.wall_s = time.perf_counter() - began
         for agent in agents:
             agent.task.cancel()
+            result.offers += agent.offers
+            result.late_offers += agent.late_offers
         for http_client in clients:
             await http_client.aclose()
         await asyncio.gather(*(sock.close() for sock in [*user_socks, *volunteer_socks]), return_exceptions=True)
@@ -743,6 +777,14 @@ async def measure_load(
 
 
 # --- report ---
+
+
+_STARTED = time.monotonic()
+
+
+def progress(text: str) -> None:
+    """A progress line on stderr (the figures go to stdout)."""
+    print(f"[{time.monotonic() - _STARTED:7.1f} s] {text}", file=sys.stderr, flush=True)
 
 
 def load_average() -> list[float]:
@@ -777,6 +819,11 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "relay_p50_ms": round(percentile(load.relay_ms, 50), 1),
             "relay_p95_ms": round(percentile(load.relay_ms, 95), 1),
             "request_statuses": load.request_statuses,
+            "offers": load.offers,
+            "offers_to_volunteers_in_a_call": load.late_offers,
+            "messages_per_s_offered": round(load.sockets / load.interval_s, 1) if load.interval_s else None,
+            "messages_per_s_delivered": round(load.delivered / (load.talk_ended - load.talk_started), 1)
+            if load.talk_ended > load.talk_started else None,
             "rss_before_mib": round(load.rss_before / mib, 1),
             "rss_connected_mib": round(load.rss_connected / mib, 1),
             "rss_after_messages_mib": round(load.rss_after_messages / mib, 1),
@@ -807,6 +854,8 @@ def print_table(figures: dict[str, Any]) -> None:
             ("ack seq ≠ delivered seq", str(load["ack_seq_mismatches"])),
             ("under load: match p50 / p95", f"{load['match_p50_ms']} / {load['match_p95_ms']} ms"),
             ("under load: relay p50 / p95", f"{load['relay_p50_ms']} / {load['relay_p95_ms']} ms"),
+            ("messages/s offered / delivered", f"{load['messages_per_s_offered']} / {load['messages_per_s_delivered']}"),
+            ("offers made (to volunteers in a call)", f"{load['offers']} ({load['offers_to_volunteers_in_a_call']})"),
             ("server RSS before / connected / after", f"{load['rss_before_mib']} / {load['rss_connected_mib']} / "
              f"{load['rss_after_messages_mib']} MiB"),
             ("memory per connection", f"{load['mib_per_connection']} MiB"),
@@ -851,10 +900,11 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     load_avg = {"start": load_average()}
     latency = load = None
     cluster = Cluster(processes=2, postgres_base_url=args.postgres_url, redis_url=args.redis_url,
-                      settings=settings, ready_timeout_s=args.ready_timeout)
+                      settings=settings, ready_timeout_s=args.ready_timeout, source=args.source)
     async with cluster:
-        print(f"servers ready: A={cluster.servers[0].url} B={cluster.servers[1].url}", file=sys.stderr)
+        progress(f"servers ready: A={cluster.servers[0].url} B={cluster.servers[1].url}")
         if args.samples:
+            progress(f"latency: {args.samples} calls, one at a time")
             latency = await measure_latency(cluster, samples=args.samples, messages_per_call=args.relay_per_call,
                                             volunteers=args.latency_volunteers)
         if args.handoffs:
@@ -870,7 +920,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--handoffs", type=int, default=200, help="simultaneous handoffs (2 sockets each); 0 skips")
     parser.add_argument("--messages", type=int, default=20, help="messages each side sends per handoff")
-    parser.add_argument("--interval-ms", type=float, default=50, help="pause between one side's messages")
+    parser.add_argument("--interval-ms", type=float, default=1000,
+                        help="pause between one side's messages (a person's pace; lower it to stress the relay)")
     parser.add_argument("--samples", type=int, default=40, help="calls for the latency phase; 0 skips it")
     parser.add_argument("--relay-per-call", type=int, default=10, help="ping-pong messages timed per latency call")
     parser.add_argument("--latency-volunteers", type=int, default=3, help="volunteers online in the latency phase")
@@ -882,6 +933,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--setup-concurrency", type=int, default=8, help="accounts and sockets set up at once")
     parser.add_argument("--timeout", type=float, default=300, help="seconds any one step of a handoff may take")
     parser.add_argument("--ready-timeout", type=float, default=600, help="seconds a server may take to start")
+    parser.add_argument("--source", type=Path, default=REPO_ROOT,
+                        help="run the servers from this source tree (default: this checkout)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(argv)
     with fd_limit(8192):
