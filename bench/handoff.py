@@ -50,6 +50,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -592,16 +593,96 @@ class LoadResult:
     talk_started: float = float("inf")
     talk_ended: float = 0.0
     interval_s: float = 0.0
+    drops: list[str] = field(default_factory=list)  # close codes of sockets the server dropped
+
+
+class Side:
+    """One account's end of a call that survives dropped sockets, as a phone app would:
+    when its socket is gone it reconnects, joins with the highest `seq` it saw, and
+    resends the messages that were never acknowledged (same `client_id`). Every frame
+    of every socket it had is kept, in arrival order, for the counting."""
+
+    def __init__(self, ws_url: str, token: str, sock: Socket) -> None:
+        self.ws_url, self.token = ws_url, token
+        self.sockets = [sock]
+        self.drops: list[tuple[int | None, str | None]] = []
+        self.unacked: dict[str, Frame] = {}
+        self._lock = asyncio.Lock()
+
+    @property
+    def sock(self) -> Socket:
+        """The current socket."""
+        return self.sockets[-1]
+
+    def frames(self) -> list[tuple[Frame, float]]:
+        """Every frame every socket of this side received, with arrival times."""
+        return [pair for sock in self.sockets for pair in zip(sock.received, sock.arrived, strict=True)]
+
+    async def ensure(self, handoff_id: str | None) -> bool:
+        """Reconnect if the socket is gone (joining `handoff_id` and resending what was not
+        acknowledged); True when it had to."""
+        async with self._lock:
+            if not self.sock.closed.done():
+                return False
+            self.drops.append(self.sock.closed.result())
+            new = await Socket.open(self.ws_url, self.token)
+            last = max(sock.last_seq(handoff_id) for sock in self.sockets) if handoff_id else 0
+            self.sockets.append(new)
+            if handoff_id:
+                await new.join(handoff_id, last)
+                self.forget_acked()
+                for frame in list(self.unacked.values()):
+                    await new.send(frame)
+            return True
+
+    def forget_acked(self) -> None:
+        """Drop the acknowledged messages from the resend list."""
+        for frame, _ in self.frames():
+            if frame.get("type") == "ack":
+                self.unacked.pop(str(frame.get("client_id")), None)
+
+    async def send_message(self, handoff_id: str, text: str, client_id: str) -> None:
+        """Send a message, reconnecting (and resending) when the socket is gone."""
+        frame = {"type": "message", "handoff_id": handoff_id, "text": text, "client_id": client_id}
+        self.unacked[client_id] = frame
+        for _attempt in range(5):
+            if await self.ensure(handoff_id):
+                return  # ensure() resent it with the others
+            try:
+                await self.sock.send(frame)
+                return
+            except ConnectionClosed:
+                await asyncio.sleep(0.1)
+
+    async def wait_for(self, predicate: Callable[[Frame], bool], timeout_s: float, handoff_id: str | None) -> Frame:
+        """The first matching frame on any socket of this side, reconnecting as needed."""
+        deadline = time.monotonic() + timeout_s
+        for frame, _ in self.frames():
+            if predicate(frame):
+                return frame
+        while True:
+            sock = self.sock
+            try:
+                return await sock.wait_for(predicate, max(0.1, deadline - time.monotonic()))
+            except ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                await self.ensure(handoff_id)
+
+    async def close(self) -> None:
+        """Close the current socket."""
+        await self.sock.close()
 
 
 class VolunteerAgent:
     """A volunteer client: accepts one offer at a time; in a call, declines every offer
     (pending ones, and ones that still arrive: an offer can race with the accept that
-    made this volunteer busy) so that those requests ring someone else now."""
+    made this volunteer busy) so that those requests ring someone else now. A dropped
+    socket is reopened (and made available again while not in a call)."""
 
-    def __init__(self, sock: Socket, calls: dict[str, asyncio.Future[Socket]]) -> None:
-        self.sock = sock
-        self.calls = calls  # handoff id → resolved with the winner's socket
+    def __init__(self, side: Side, calls: dict[str, asyncio.Future[Side]]) -> None:
+        self.side = side
+        self.calls = calls  # handoff id → resolved with the winner's side
         self.handoff_id: str | None = None
         self.offers = 0
         self.late_offers = 0  # offers received while already in a call
@@ -611,16 +692,24 @@ class VolunteerAgent:
         pending: list[str] = []
         withdrawn: set[str] = set()
         trying: str | None = None
-        index = 0
+        sock, index = self.side.sock, 0
         while True:
-            position, frame = await self.sock.wait_at(lambda f: True, timeout_s=3600, start=index)
+            if sock is not self.side.sock:
+                sock, index = self.side.sock, 0
+            try:
+                position, frame = await sock.wait_at(lambda f: True, timeout_s=3600, start=index)
+            except ConnectionError:
+                if await self.side.ensure(self.handoff_id) and self.handoff_id is None:
+                    trying = None
+                    await self.side.sock.send({"type": "available"})
+                continue
             index = position + 1
             kind, handoff_id = frame.get("type"), frame.get("handoff_id")
             if kind == "offer":
                 self.offers += 1
                 if self.handoff_id is not None:
                     self.late_offers += 1
-                    await self.sock.send({"type": "decline", "handoff_id": handoff_id})
+                    await sock.send({"type": "decline", "handoff_id": handoff_id})
                 else:
                     pending.append(str(handoff_id))
             elif kind == "offer_withdrawn":
@@ -631,10 +720,10 @@ class VolunteerAgent:
                 self.handoff_id, trying = trying, None
                 future = self.calls.setdefault(str(handoff_id), asyncio.get_running_loop().create_future())
                 if not future.done():
-                    future.set_result(self.sock)
+                    future.set_result(self.side)
                 for other in pending:
                     if other not in withdrawn:
-                        await self.sock.send({"type": "decline", "handoff_id": other})
+                        await sock.send({"type": "decline", "handoff_id": other})
                 pending.clear()
             elif kind == "state" and handoff_id == self.handoff_id and frame.get("state") in ("ended", "cancelled"):
                 self.handoff_id = None  # available again
@@ -645,7 +734,7 @@ class VolunteerAgent:
                 if candidates:
                     trying = candidates[0]
                     pending.remove(trying)
-                    await self.sock.send({"type": "accept", "handoff_id": trying})
+                    await sock.send({"type": "accept", "handoff_id": trying})
 
 
 async def step(name: str, awaitable: Any, timeout_s: float) -> Any:
@@ -662,27 +751,31 @@ async def pass_barrier(barrier: asyncio.Barrier) -> None:
         await barrier.wait()
 
 
+@dataclass
+class Barriers:
+    joined: asyncio.Barrier  # every handoff active and joined (+ the measuring task)
+    talked: asyncio.Barrier  # every handoff done talking
+
+
 async def run_pair(
-    index: int, user_sock: Socket, client: httpx.AsyncClient,
-    calls: dict[str, asyncio.Future[Socket]], result: LoadResult,
-    joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
+    index: int, user: Side, client: httpx.AsyncClient, calls: dict[str, asyncio.Future[Side]],
+    result: LoadResult, barriers: Barriers, *, messages: int, interval_s: float, timeout_s: float,
 ) -> None:
     """One handoff under load (a failure breaks the barriers so that the others go on)."""
     try:
-        await _run_pair(index, user_sock, client, calls, result, joined, messages_done, messages=messages,
+        await _run_pair(index, user, client, calls, result, barriers, messages=messages,
                         interval_s=interval_s, timeout_s=timeout_s)
     except BaseException:
-        await joined.abort()
-        await messages_done.abort()
+        await barriers.joined.abort()
+        await barriers.talked.abort()
         raise
 
 
 async def _run_pair(
-    index: int, user_sock: Socket, client: httpx.AsyncClient,
-    calls: dict[str, asyncio.Future[Socket]], result: LoadResult,
-    joined: asyncio.Barrier, messages_done: asyncio.Barrier, *, messages: int, interval_s: float, timeout_s: float,
+    index: int, user: Side, client: httpx.AsyncClient, calls: dict[str, asyncio.Future[Side]],
+    result: LoadResult, barriers: Barriers, *, messages: int, interval_s: float, timeout_s: float,
 ) -> None:
-    """Request, wait for a volunteer, join, exchange messages, end."""
+    """Request, wait for a volunteer, join, exchange messages, count, end."""
     began = time.perf_counter()
     response = await client.post("/v1/handoffs", json={"note": f"load {index}"})
     result.request_statuses[str(response.status_code)] = result.request_statuses.get(str(response.status_code), 0) + 1
@@ -690,56 +783,55 @@ async def _run_pair(
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
     future = calls.setdefault(handoff_id, asyncio.get_running_loop().create_future())
-    volunteer_sock = await step("no volunteer accepted", future, timeout_s)
-    await step("the user heard no `active`", user_sock.wait_for(is_state(handoff_id, "active"), timeout_s), timeout_s)
+    volunteer: Side = await step("no volunteer accepted", future, timeout_s)
+    await step("the user heard no `active`",
+               user.wait_for(is_state(handoff_id, "active"), timeout_s, handoff_id), timeout_s)
     result.match_ms.append((time.perf_counter() - began) * 1000)
-    user_mark, volunteer_mark = len(user_sock.received), len(volunteer_sock.received)
-    await volunteer_sock.join_from_latest(handoff_id)
-    await user_sock.join_from_latest(handoff_id)
-    await pass_barrier(joined)  # every socket connected and joined: the memory figure is taken here
+    marks = {"u": len(volunteer.frames()), "v": len(user.frames())}  # where each receiver's count starts
+    await volunteer.sock.join_from_latest(handoff_id)
+    await user.sock.join_from_latest(handoff_id)
+    await pass_barrier(barriers.joined)  # every socket connected and joined: the memory figure is taken here
 
     sent_at: dict[str, float] = {}
+    expected = {side: [f"{side}-{index}-{n}" for n in range(messages)] for side in ("u", "v")}
+    sender = {"u": user, "v": volunteer}
+    receiver = {"u": volunteer, "v": user}
 
-    async def talk(sock: Socket, side: str) -> None:
-        for number in range(messages):
-            client_id = f"{side}-{index}-{number}"
+    async def talk(side: str) -> None:
+        for number, client_id in enumerate(expected[side]):
             sent_at[client_id] = time.perf_counter()
-            await sock.send({"type": "message", "handoff_id": handoff_id, "text": f"{side} {number}",
-                             "client_id": client_id})
+            await sender[side].send_message(handoff_id, f"{side} {number}", client_id)
             await asyncio.sleep(interval_s)
 
+    def messages_of(side: str) -> list[tuple[Frame, float]]:
+        return [(f, t) for f, t in receiver[side].frames()[marks[side]:]
+                if f.get("type") == "message" and f.get("handoff_id") == handoff_id]
+
+    def complete(side: str) -> bool:
+        sender[side].forget_acked()
+        got = {str(f.get("client_id")) for f, _ in messages_of(side)}
+        return not sender[side].unacked and got >= set(expected[side])
+
     result.talk_started = min(result.talk_started, time.perf_counter())
-    await asyncio.gather(talk(user_sock, "u"), talk(volunteer_sock, "v"))
-    expected = {"u": [f"u-{index}-{n}" for n in range(messages)], "v": [f"v-{index}-{n}" for n in range(messages)]}
-
-    def received_ids(sock: Socket, mark: int) -> list[str]:
-        return [str(f["client_id"]) for f in sock.received[mark:] if f.get("type") == "message" and f.get("handoff_id") == handoff_id]
-
-    def acked(sock: Socket, mark: int, side: str) -> bool:
-        ids = {f.get("client_id") for f in sock.received[mark:] if f.get("type") == "ack"}
-        return all(c in ids for c in expected[side])
-
-    # Wait (bounded) until each side holds every message and every ack, then count.
+    await asyncio.gather(talk("u"), talk("v"))
+    # Wait (bounded) until each side holds every message and every ack, reconnecting a
+    # side whose socket the server dropped; then count.
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if (set(received_ids(volunteer_sock, volunteer_mark)) >= set(expected["u"])
-                and set(received_ids(user_sock, user_mark)) >= set(expected["v"])
-                and acked(user_sock, user_mark, "u") and acked(volunteer_sock, volunteer_mark, "v")):
-            break
+    while time.monotonic() < deadline and not (complete("u") and complete("v")):
+        await user.ensure(handoff_id)
+        await volunteer.ensure(handoff_id)
         await asyncio.sleep(0.05)
-    result.talk_ended = max(result.talk_ended, time.perf_counter())
     # Count once every handoff has finished talking: a late duplicate has had time to arrive.
-    await pass_barrier(messages_done)
+    await pass_barrier(barriers.talked)
 
-    for sock, mark, side in ((volunteer_sock, volunteer_mark, "u"), (user_sock, user_mark, "v")):
-        frames = [(f, t) for f, t in zip(sock.received[mark:], sock.arrived[mark:], strict=True)
-                  if f.get("type") == "message" and f.get("handoff_id") == handoff_id]
+    for side in ("u", "v"):
+        frames = messages_of(side)
         ids = [str(f["client_id"]) for f, _ in frames]
         result.expected_messages += messages
         result.delivered += len(set(ids) & set(expected[side]))
         result.lost += len(set(expected[side]) - set(ids))
         result.duplicated += len(ids) - len(set(ids))
-        # out of order: a message whose seq (or position in the sender's order) is lower than one before it
+        # out of order: a seq (or a position in the sender's order) lower than one before it
         last_seq, last_number = -1, -1
         for frame, arrived in frames:
             number = int(str(frame["client_id"]).rsplit("-", 1)[1])
@@ -748,15 +840,17 @@ async def _run_pair(
             last_seq, last_number = max(last_seq, int(frame["seq"])), max(last_number, number)
             if frame["client_id"] in sent_at:
                 result.relay_ms.append((arrived - sent_at[str(frame["client_id"])]) * 1000)
+                result.talk_ended = max(result.talk_ended, arrived)
         # the seq in the sender's ack is the seq the other side received
-        acks = {str(f["client_id"]): int(f["seq"]) for f in (user_sock if side == "u" else volunteer_sock).received
-                if f.get("type") == "ack"}
+        acks = {str(f["client_id"]): int(f["seq"]) for f, _ in sender[side].frames() if f.get("type") == "ack"}
         seqs = {str(f["client_id"]): int(f["seq"]) for f, _ in frames}
         result.ack_mismatches += sum(1 for c in expected[side] if c in seqs and acks.get(c) != seqs[c])
 
-    await user_sock.send({"type": "end", "handoff_id": handoff_id})
-    await step("the volunteer heard no `ended`", volunteer_sock.wait_for(is_state(handoff_id, "ended"), timeout_s), timeout_s)
-    await step("the user heard no `ended`", user_sock.wait_for(is_state(handoff_id, "ended"), timeout_s), timeout_s)
+    await user.ensure(handoff_id)
+    await user.sock.send({"type": "end", "handoff_id": handoff_id})
+    await step("the volunteer heard no `ended`",
+               volunteer.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
+    await step("the user heard no `ended`", user.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
     result.completed += 1
 
 
@@ -767,36 +861,35 @@ async def measure_load(
     result = LoadResult(handoffs=handoffs, interval_s=interval_s)
     gate = asyncio.Semaphore(setup_concurrency)
 
-    async def limited(make: Any) -> Any:
+    async def side(url: str, token: str) -> Side:
         async with gate:
-            return await make
+            return Side(url, token, await Socket.open(url, token))
 
     progress(f"load: creating {handoffs} users and {handoffs} volunteers")
     users = await cluster.bulk_accounts("user", handoffs, index=0, concurrency=setup_concurrency)
     volunteers = await cluster.bulk_accounts("volunteer", handoffs, index=1, concurrency=setup_concurrency)
     progress(f"load: opening {2 * handoffs} sockets")
     result.rss_before = cluster.rss_bytes()
-    user_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[0].ws_url, u.token)) for u in users))
-    volunteer_socks = await asyncio.gather(*(limited(Socket.open(cluster.servers[1].ws_url, v.token)) for v in volunteers))
-    result.sockets = len(user_socks) + len(volunteer_socks)
-    calls: dict[str, asyncio.Future[Socket]] = {}
-    agents = [VolunteerAgent(sock, calls) for sock in volunteer_socks]
-    for sock in volunteer_socks:
-        await sock.send({"type": "available"})
-    joined = asyncio.Barrier(handoffs + 1)
-    messages_done = asyncio.Barrier(handoffs)
+    user_sides = await asyncio.gather(*(side(cluster.servers[0].ws_url, u.token) for u in users))
+    volunteer_sides = await asyncio.gather(*(side(cluster.servers[1].ws_url, v.token) for v in volunteers))
+    result.sockets = len(user_sides) + len(volunteer_sides)
+    calls: dict[str, asyncio.Future[Side]] = {}
+    agents = [VolunteerAgent(v, calls) for v in volunteer_sides]
+    for volunteer in volunteer_sides:
+        await volunteer.sock.send({"type": "available"})
+    barriers = Barriers(joined=asyncio.Barrier(handoffs + 1), talked=asyncio.Barrier(handoffs))
     began = time.perf_counter()
     clients = [cluster.http(0, u.token) for u in users]
     try:
         pairs = [
             asyncio.create_task(run_pair(
-                index, user_socks[index], clients[index], calls, result, joined, messages_done,
+                index, user_sides[index], clients[index], calls, result, barriers,
                 messages=messages, interval_s=interval_s, timeout_s=timeout_s))
             for index in range(handoffs)
         ]
         progress(f"load: {handoffs} requests sent")
         with contextlib.suppress(asyncio.BrokenBarrierError, TimeoutError):
-            await asyncio.wait_for(joined.wait(), timeout_s)
+            await asyncio.wait_for(barriers.joined.wait(), timeout_s)
         result.rss_connected = cluster.rss_bytes()
         progress("load: every handoff active and joined; talking")
         outcomes = await asyncio.gather(*pairs, return_exceptions=True)
@@ -810,9 +903,11 @@ async def measure_load(
             agent.task.cancel()
             result.offers += agent.offers
             result.late_offers += agent.late_offers
+        for each in [*user_sides, *volunteer_sides]:
+            result.drops.extend(f"{code} {reason or ''}".strip() for code, reason in each.drops)
         for http_client in clients:
             await http_client.aclose()
-        await asyncio.gather(*(sock.close() for sock in [*user_socks, *volunteer_socks]), return_exceptions=True)
+        await asyncio.gather(*(each.close() for each in [*user_sides, *volunteer_sides]), return_exceptions=True)
     return result
 
 
@@ -861,6 +956,8 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "request_statuses": load.request_statuses,
             "offers": load.offers,
             "offers_to_volunteers_in_a_call": load.late_offers,
+            "sockets_dropped_by_server": len(load.drops),
+            "drop_close_codes": sorted(set(load.drops)),
             "messages_per_s_offered": round(load.sockets / load.interval_s, 1) if load.interval_s else None,
             "messages_per_s_delivered": round(load.delivered / (load.talk_ended - load.talk_started), 1)
             if load.talk_ended > load.talk_started else None,
@@ -896,6 +993,7 @@ def print_table(figures: dict[str, Any]) -> None:
             ("under load: relay p50 / p95", f"{load['relay_p50_ms']} / {load['relay_p95_ms']} ms"),
             ("messages/s offered / delivered", f"{load['messages_per_s_offered']} / {load['messages_per_s_delivered']}"),
             ("offers made (to volunteers in a call)", f"{load['offers']} ({load['offers_to_volunteers_in_a_call']})"),
+            ("sockets dropped by the server (resumed)", f"{load['sockets_dropped_by_server']} {load['drop_close_codes']}"),
             ("server RSS before / connected / after", f"{load['rss_before_mib']} / {load['rss_connected_mib']} / "
              f"{load['rss_after_messages_mib']} MiB"),
             ("memory per connection", f"{load['mib_per_connection']} MiB"),
