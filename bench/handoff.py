@@ -50,7 +50,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -59,6 +59,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 # Long enough for the password policy; the same for every bench account.
 PASSWORD = "bench handoff password 7 violet lanterns"
 OFFER_TARGET_MS = 100.0
+RESEND_AFTER_S = 5.0  # a message not acknowledged this long is sent again (same client_id)
 RELAY_TARGET_MS = 50.0
 Frame = dict[str, Any]
 
@@ -380,11 +381,13 @@ class Socket:
     a predicate; the frames it passes over stay available to later waits. `received`
     keeps every frame in arrival order (with its arrival time in `arrived`)."""
 
-    def __init__(self, connection: ClientConnection, role: str) -> None:
+    def __init__(self, connection: ClientConnection, role: str, early: list[Frame] | None = None) -> None:
         self.connection = connection
         self.role = role
-        self.received: list[Frame] = []
-        self.arrived: list[float] = []
+        # Frames the server sent before `ready` (the protocol says `ready` comes first).
+        self.before_ready = list(early or [])
+        self.received: list[Frame] = list(self.before_ready)
+        self.arrived: list[float] = [time.perf_counter()] * len(self.received)
         self._cursor = 0
         self._changed = asyncio.Condition()
         self.closed: asyncio.Future[tuple[int | None, str | None]] = asyncio.get_running_loop().create_future()
@@ -393,13 +396,21 @@ class Socket:
     @classmethod
     async def open(cls, ws_url: str, token: str, *, timeout_s: float = 60) -> Socket:
         """Connect, send `auth`, and wait for `ready`."""
-        connection = await asyncio.wait_for(connect(ws_url, max_size=2**20, open_timeout=timeout_s), timeout_s)
+        # Keepalive pings with a generous timeout: a loaded server must not be dropped by
+        # the client for answering late (the server pings too and drops dead clients).
+        connection = await asyncio.wait_for(
+            connect(ws_url, max_size=2**20, open_timeout=timeout_s, ping_interval=20, ping_timeout=120), timeout_s)
         await connection.send(json.dumps({"type": "auth", "token": token}))
-        ready = json.loads(await asyncio.wait_for(connection.recv(), timeout_s))
-        if ready.get("type") != "ready":
-            await connection.close()
-            raise RuntimeError(f"expected a ready frame, got {ready!r}")
-        return cls(connection, str(ready["role"]))
+        early: list[Frame] = []
+        deadline = time.monotonic() + timeout_s
+        while True:
+            frame = json.loads(await asyncio.wait_for(connection.recv(), max(0.1, deadline - time.monotonic())))
+            if frame.get("type") == "ready":
+                return cls(connection, str(frame["role"]), early)
+            if frame.get("type") == "error" or len(early) > 100:
+                await connection.close()
+                raise RuntimeError(f"expected a ready frame, got {frame!r}")
+            early.append(frame)
 
     async def _read(self) -> None:
         try:
@@ -594,6 +605,11 @@ class LoadResult:
     talk_ended: float = 0.0
     interval_s: float = 0.0
     drops: list[str] = field(default_factory=list)  # close codes of sockets the server dropped
+    resent: int = 0  # messages sent again (same client_id) after no ack
+    reordered_by_resend: int = 0
+    mismatch_examples: list[str] = field(default_factory=list)
+    frames_before_ready: int = 0
+    max_client_lag_ms: float = 0.0
 
 
 class Side:
@@ -607,6 +623,8 @@ class Side:
         self.sockets = [sock]
         self.drops: list[tuple[int | None, str | None]] = []
         self.unacked: dict[str, Frame] = {}
+        self.sent_at: dict[str, float] = {}  # client_id → when it was last sent
+        self.resent = 0
         self._lock = asyncio.Lock()
 
     @property
@@ -625,15 +643,40 @@ class Side:
             if not self.sock.closed.done():
                 return False
             self.drops.append(self.sock.closed.result())
-            new = await Socket.open(self.ws_url, self.token)
+            new = await self._reopen()
             last = max(sock.last_seq(handoff_id) for sock in self.sockets) if handoff_id else 0
             self.sockets.append(new)
             if handoff_id:
                 await new.join(handoff_id, last)
                 self.forget_acked()
                 for frame in list(self.unacked.values()):
+                    self.sent_at[str(frame["client_id"])] = time.monotonic()
+                    self.resent += 1
                     await new.send(frame)
             return True
+
+    async def _reopen(self, attempts: int = 10) -> Socket:
+        """A new socket; a server too busy to authenticate is tried again (with a backoff)."""
+        for attempt in range(attempts):
+            try:
+                return await Socket.open(self.ws_url, self.token)
+            except (OSError, RuntimeError, TimeoutError, WebSocketException):
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    async def resend_stale(self, older_than_s: float) -> None:
+        """Send again (same client_id) what has waited this long for its ack: the server
+        answers `unavailable` (without saying which message) when it could not store one."""
+        self.forget_acked()
+        now = time.monotonic()
+        for client_id, frame in list(self.unacked.items()):
+            if now - self.sent_at.get(client_id, now) >= older_than_s:
+                self.sent_at[client_id] = now
+                self.resent += 1
+                with contextlib.suppress(ConnectionClosed):
+                    await self.sock.send(frame)
 
     def forget_acked(self) -> None:
         """Drop the acknowledged messages from the resend list."""
@@ -641,10 +684,22 @@ class Side:
             if frame.get("type") == "ack":
                 self.unacked.pop(str(frame.get("client_id")), None)
 
+    async def send(self, frame: Frame, handoff_id: str | None) -> None:
+        """Send a frame, reconnecting first when the socket is gone."""
+        for _attempt in range(5):
+            await self.ensure(handoff_id)
+            try:
+                await self.sock.send(frame)
+                return
+            except ConnectionClosed:
+                await asyncio.sleep(0.1)
+        raise ConnectionError("could not send after 5 reconnections")
+
     async def send_message(self, handoff_id: str, text: str, client_id: str) -> None:
         """Send a message, reconnecting (and resending) when the socket is gone."""
         frame = {"type": "message", "handoff_id": handoff_id, "text": text, "client_id": client_id}
         self.unacked[client_id] = frame
+        self.sent_at[client_id] = time.monotonic()
         for _attempt in range(5):
             if await self.ensure(handoff_id):
                 return  # ensure() resent it with the others
@@ -777,8 +832,12 @@ async def _run_pair(
 ) -> None:
     """Request, wait for a volunteer, join, exchange messages, count, end."""
     began = time.perf_counter()
-    response = await client.post("/v1/handoffs", json={"note": f"load {index}"})
-    result.request_statuses[str(response.status_code)] = result.request_statuses.get(str(response.status_code), 0) + 1
+    for attempt in range(6):  # a busy server answers 503: try again, as an app would
+        response = await client.post("/v1/handoffs", json={"note": f"load {index}"})
+        result.request_statuses[str(response.status_code)] = result.request_statuses.get(str(response.status_code), 0) + 1
+        if response.status_code != 503:
+            break
+        await asyncio.sleep(0.5 * 2**attempt)
     if response.status_code != 201:
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
@@ -788,8 +847,9 @@ async def _run_pair(
                user.wait_for(is_state(handoff_id, "active"), timeout_s, handoff_id), timeout_s)
     result.match_ms.append((time.perf_counter() - began) * 1000)
     marks = {"u": len(volunteer.frames()), "v": len(user.frames())}  # where each receiver's count starts
-    await volunteer.sock.join_from_latest(handoff_id)
-    await user.sock.join_from_latest(handoff_id)
+    for each in (volunteer, user):
+        await each.send({"type": "join", "handoff_id": handoff_id,
+                         "last_seq": max(sock.last_seq(handoff_id) for sock in each.sockets)}, handoff_id)
     await pass_barrier(barriers.joined)  # every socket connected and joined: the memory figure is taken here
 
     sent_at: dict[str, float] = {}
@@ -818,9 +878,10 @@ async def _run_pair(
     # side whose socket the server dropped; then count.
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and not (complete("u") and complete("v")):
-        await user.ensure(handoff_id)
-        await volunteer.ensure(handoff_id)
-        await asyncio.sleep(0.05)
+        for each in (user, volunteer):
+            await each.ensure(handoff_id)
+            await each.resend_stale(RESEND_AFTER_S)
+        await asyncio.sleep(0.5)  # arrival times are stamped by the reader, not by this poll
     # Count once every handoff has finished talking: a late duplicate has had time to arrive.
     await pass_barrier(barriers.talked)
 
@@ -831,23 +892,36 @@ async def _run_pair(
         result.delivered += len(set(ids) & set(expected[side]))
         result.lost += len(set(expected[side]) - set(ids))
         result.duplicated += len(ids) - len(set(ids))
-        # out of order: a seq (or a position in the sender's order) lower than one before it
+        # out of order: a seq lower than one received before it (the order is the seq order).
+        # A message the sender had to resend is stored (and numbered) after the ones it sent
+        # meanwhile: that reordering is the sender's, counted apart.
         last_seq, last_number = -1, -1
         for frame, arrived in frames:
             number = int(str(frame["client_id"]).rsplit("-", 1)[1])
-            if int(frame["seq"]) <= last_seq or number < last_number:
+            if int(frame["seq"]) <= last_seq:
                 result.out_of_order += 1
+            elif number < last_number:
+                result.reordered_by_resend += 1
             last_seq, last_number = max(last_seq, int(frame["seq"])), max(last_number, number)
             if frame["client_id"] in sent_at:
                 result.relay_ms.append((arrived - sent_at[str(frame["client_id"])]) * 1000)
                 result.talk_ended = max(result.talk_ended, arrived)
         # the seq in the sender's ack is the seq the other side received
-        acks = {str(f["client_id"]): int(f["seq"]) for f, _ in sender[side].frames() if f.get("type") == "ack"}
-        seqs = {str(f["client_id"]): int(f["seq"]) for f, _ in frames}
-        result.ack_mismatches += sum(1 for c in expected[side] if c in seqs and acks.get(c) != seqs[c])
+        acks: dict[str, set[int]] = {}
+        for f, _ in sender[side].frames():
+            if f.get("type") == "ack":
+                acks.setdefault(str(f["client_id"]), set()).add(int(f["seq"]))
+        seqs: dict[str, set[int]] = {}
+        for f, _ in frames:
+            seqs.setdefault(str(f["client_id"]), set()).add(int(f["seq"]))
+        for client_id in expected[side]:
+            if client_id in seqs and client_id in acks and acks[client_id] != seqs[client_id]:
+                result.ack_mismatches += 1
+                if len(result.mismatch_examples) < 10:
+                    result.mismatch_examples.append(
+                        f"{client_id}: acked {sorted(acks[client_id])}, delivered {sorted(seqs[client_id])}")
 
-    await user.ensure(handoff_id)
-    await user.sock.send({"type": "end", "handoff_id": handoff_id})
+    await user.send({"type": "end", "handoff_id": handoff_id}, handoff_id)
     await step("the volunteer heard no `ended`",
                volunteer.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
     await step("the user heard no `ended`", user.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
@@ -878,6 +952,15 @@ async def measure_load(
     for volunteer in volunteer_sides:
         await volunteer.sock.send({"type": "available"})
     barriers = Barriers(joined=asyncio.Barrier(handoffs + 1), talked=asyncio.Barrier(handoffs))
+
+    async def watch_lag() -> None:
+        # The bench's own event loop must keep up, or its latencies are its own.
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.1)
+            result.max_client_lag_ms = max(result.max_client_lag_ms, (time.perf_counter() - before - 0.1) * 1000)
+
+    lag_task = asyncio.create_task(watch_lag())
     began = time.perf_counter()
     clients = [cluster.http(0, u.token) for u in users]
     try:
@@ -903,7 +986,10 @@ async def measure_load(
             agent.task.cancel()
             result.offers += agent.offers
             result.late_offers += agent.late_offers
+        lag_task.cancel()
         for each in [*user_sides, *volunteer_sides]:
+            result.frames_before_ready += sum(len(sock.before_ready) for sock in each.sockets)
+            result.resent += each.resent
             result.drops.extend(f"{code} {reason or ''}".strip() for code, reason in each.drops)
         for http_client in clients:
             await http_client.aclose()
@@ -949,6 +1035,10 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "expected_messages": load.expected_messages, "delivered": load.delivered,
             "lost": load.lost, "duplicated": load.duplicated, "out_of_order": load.out_of_order,
             "ack_seq_mismatches": load.ack_mismatches,
+            "ack_mismatch_examples": load.mismatch_examples,
+            "reordered_by_resend": load.reordered_by_resend,
+            "frames_before_ready": load.frames_before_ready,
+            "bench_client_max_loop_lag_ms": round(load.max_client_lag_ms, 1),
             "match_p50_ms": round(percentile(load.match_ms, 50), 1),
             "match_p95_ms": round(percentile(load.match_ms, 95), 1),
             "relay_p50_ms": round(percentile(load.relay_ms, 50), 1),
@@ -957,6 +1047,7 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "offers": load.offers,
             "offers_to_volunteers_in_a_call": load.late_offers,
             "sockets_dropped_by_server": len(load.drops),
+            "messages_resent": load.resent,
             "drop_close_codes": sorted(set(load.drops)),
             "messages_per_s_offered": round(load.sockets / load.interval_s, 1) if load.interval_s else None,
             "messages_per_s_delivered": round(load.delivered / (load.talk_ended - load.talk_started), 1)
@@ -988,12 +1079,16 @@ def print_table(figures: dict[str, Any]) -> None:
             ("handoffs completed", f"{load['completed']} / {load['handoffs']} ({load['sockets']} sockets)"),
             ("messages delivered", f"{load['delivered']} / {load['expected_messages']}"),
             ("lost / duplicated / out of order", f"{load['lost']} / {load['duplicated']} / {load['out_of_order']}"),
-            ("ack seq ≠ delivered seq", str(load["ack_seq_mismatches"])),
+            ("ack seq ≠ delivered seq", f"{load['ack_seq_mismatches']} {load['ack_mismatch_examples'][:3]}"),
+            ("sender order ≠ seq order (resends)", str(load["reordered_by_resend"])),
+            ("frames before `ready`", str(load["frames_before_ready"])),
+            ("bench client's worst loop lag", f"{load['bench_client_max_loop_lag_ms']} ms"),
             ("under load: match p50 / p95", f"{load['match_p50_ms']} / {load['match_p95_ms']} ms"),
             ("under load: relay p50 / p95", f"{load['relay_p50_ms']} / {load['relay_p95_ms']} ms"),
             ("messages/s offered / delivered", f"{load['messages_per_s_offered']} / {load['messages_per_s_delivered']}"),
             ("offers made (to volunteers in a call)", f"{load['offers']} ({load['offers_to_volunteers_in_a_call']})"),
             ("sockets dropped by the server (resumed)", f"{load['sockets_dropped_by_server']} {load['drop_close_codes']}"),
+            ("messages resent (no ack within 5 s)", str(load["messages_resent"])),
             ("server RSS before / connected / after", f"{load['rss_before_mib']} / {load['rss_connected_mib']} / "
              f"{load['rss_after_messages_mib']} MiB"),
             ("memory per connection", f"{load['mib_per_connection']} MiB"),
