@@ -20,6 +20,7 @@ from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
 from app.services import AppServices, app_services
 from app.settings import Settings
+from app.web import install_web_clients
 
 logger = logging.getLogger("sightline.http")
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(description_routes.router)
     install_openapi(app)
     install_offline_docs(app)
+    install_web_clients(app)  # issue 8 (web): /app/ and /volunteer/, static files
 
     app.add_middleware(RequestObserver)
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
