@@ -123,7 +123,9 @@ $("#describe-form").addEventListener("submit", async (event) => {
   form.append("detail", $("#detail").value);
   form.append("language", $("#answer-language").value);
   const button = $("#describe-button");
-  button.disabled = true;
+  // aria-disabled, not disabled: a disabled button loses keyboard focus to <body>.
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
   clearAnswer();
   show($("#answer"));
   announce(status, t("describe.working"));
@@ -149,7 +151,7 @@ $("#describe-form").addEventListener("submit", async (event) => {
     show($("#answer"), Boolean(current));
     error.textContent = errorText(failure);
   } finally {
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
   }
 });
 
@@ -336,6 +338,8 @@ async function startCall() {
     $("#transcript").textContent = "";
     callView("call-ringing");
     announce(status, t("call.ringingAnnounce"));
+    // The button that had focus is hidden now: keep focus in the call section.
+    focusOn($("#call-heading"));
     socket.start();
     socket.join(handoff.id);
   } catch (failure) {

@@ -1,0 +1,124 @@
+"""Both clients through a handoff against the real server (embedded default: SQLite and the
+in-process broker): every screen state of the volunteer console and of the user's call
+passes axe-core's WCAG 2.x A/AA rules with 0 violations, and the announcements are right."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from web_checks import PageWatch, assert_no_axe_violations, screenshot
+from web_flows import focused_id, sign_in, wait_status, wait_text
+from web_live import (
+    Server,
+    base_settings,
+    make_user,
+    make_volunteer,
+    require_handoff,
+    start_thread_server,
+)
+
+PHOTO = "VizWiz_test_00000046.jpg"
+RING_TIMEOUT_S = 12
+
+
+@pytest.fixture(scope="module")
+def call_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose unanswered requests give up after RING_TIMEOUT_S."""
+    server = start_thread_server(base_settings(
+        tmp_path_factory.mktemp("handoff-web"),
+        handoff_ring_timeout_s=RING_TIMEOUT_S, handoff_offer_s=RING_TIMEOUT_S,
+    ))
+    yield server
+    server.stop()
+
+
+def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
+    require_handoff(call_server)
+    results: dict[str, int] = {}
+    user_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    volunteer_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        user, volunteer = user_context.new_page(), volunteer_context.new_page()
+        watches = [PageWatch(user), PageWatch(volunteer)]
+
+        volunteer.goto(call_server.base_url + "/volunteer/")
+        volunteer.get_by_role("heading", name="Sign in").wait_for()
+        assert_no_axe_violations(volunteer, "volunteer: signed out", results)
+        sign_in(volunteer, call_server.base_url, "/volunteer/", make_volunteer(call_server, name="Kenji"))
+        wait_text(volunteer, "#connection", "Connected.")
+        assert volunteer.get_by_role("status").filter(has_text="Connected.").count() == 1
+        assert volunteer.get_by_label("Display name").input_value() == "Kenji"
+        assert_no_axe_violations(volunteer, "volunteer: signed in", results)
+        available = volunteer.get_by_role("button", name="Available for calls")
+        available.click()
+        assert available.get_attribute("aria-pressed") == "true"
+        wait_status(volunteer, "You are available for calls.")
+
+        sign_in(user, call_server.base_url, "/app/", make_user(call_server))
+        user.get_by_label("Take or choose a photo").set_input_files(str(photos_dir / PHOTO))
+        user.get_by_role("button", name="Describe", exact=True).click()
+        wait_status(user, "The answer is complete.")
+        user.get_by_role("button", name="Call a volunteer").click()
+        wait_status(user, "Calling volunteers.")
+        assert user.get_by_role("button", name="Cancel the call").is_visible()
+        assert_no_axe_violations(user, "user: ringing", results)
+
+        alert = volunteer.get_by_role("alert").filter(has_text="Call request in English")
+        alert.wait_for(timeout=60_000)
+        assert "A photo is shared." in alert.inner_text()
+        assert "SLICED PEACHES" in alert.inner_text()  # the AI summary
+        assert_no_axe_violations(volunteer, "volunteer: incoming offer", results)
+        screenshot(volunteer, "volunteer-offer-desktop")
+        volunteer.get_by_role("button", name="Accept").click()
+
+        volunteer.get_by_role("heading", name="In a call").wait_for()
+        assert focused_id(volunteer) == "call-heading"
+        photo = volunteer.get_by_role("img")
+        photo.wait_for(timeout=60_000)
+        assert "SLICED PEACHES" in photo.get_attribute("alt")
+        wait_text(user, "#call-with", "Connected to Kenji.")
+        assert focused_id(user) == "message"
+
+        user.get_by_label("Message").fill("Is the lid dented?")
+        user.keyboard.press("Enter")
+        log = volunteer.get_by_role("log", name="Conversation")
+        wait_text(volunteer, "#transcript", "User: Is the lid dented?")
+        volunteer.get_by_label("Message").fill("No, it looks fine.")
+        volunteer.get_by_role("button", name="Send").click()
+        wait_text(user, "#transcript", "Kenji: No, it looks fine.")
+        assert "You: No, it looks fine." in log.inner_text()
+        assert_no_axe_violations(volunteer, "volunteer: in a call", results)
+        assert_no_axe_violations(user, "user: in a call", results)
+        screenshot(volunteer, "volunteer-call-desktop")
+        screenshot(user, "user-call-desktop")
+
+        volunteer.get_by_role("button", name="End call").click()
+        volunteer.get_by_role("heading", name="The call has ended").wait_for()
+        assert focused_id(volunteer) == "after-heading"
+        wait_status(user, "The call has ended.")
+        assert focused_id(user) == "rate-heading"
+        assert_no_axe_violations(volunteer, "volunteer: after a call", results)
+        assert_no_axe_violations(user, "user: after a call", results)
+        volunteer.get_by_role("button", name="Send rating").click()
+        wait_status(volunteer, "Your rating was sent.")
+        user.get_by_role("radio", name="There was a problem").check()
+        user.get_by_role("button", name="Send rating").click()
+        wait_status(user, "Your rating was sent.")
+
+        # Nobody available: the request goes unanswered, said so, with "Try again" focused.
+        available.click()
+        assert available.get_attribute("aria-pressed") == "false"
+        user.get_by_role("button", name="Call a volunteer").click()
+        wait_status(user, "Calling volunteers.")
+        wait_status(user, "Nobody answered.")
+        assert focused_id(user) == "call-retry"
+        assert user.get_by_role("button", name="Try again").is_visible()
+        assert_no_axe_violations(user, "user: nobody answered", results)
+
+        for watch in watches:
+            watch.assert_clean()
+        print("axe violations per state:", results)
+    finally:
+        user_context.close()
+        volunteer_context.close()
