@@ -58,7 +58,8 @@ class CuttableProxy:
             with contextlib.suppress(OSError):
                 sink.close()
 
-        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
         self.connections.difference_update({writer, upstream_writer})
 
     def cut(self) -> None:

@@ -84,6 +84,11 @@ def test_user_app_states_pass_axe_and_announce(context, web_server: Server, phot
     assert page.get_by_role("region", name="Text read from the photo").is_visible()
     assert_no_axe_violations(page, "answer shown", results)
     screenshot(page, "user-answer-desktop")
+    # The person's own settings: dark scheme, more contrast, less motion — contrast holds.
+    page.emulate_media(color_scheme="dark", contrast="more", reduced_motion="reduce")
+    assert_no_axe_violations(page, "answer shown (dark, more contrast)", results)
+    screenshot(page, "user-answer-dark-desktop")
+    page.emulate_media(color_scheme="light", contrast="no-preference", reduced_motion="no-preference")
 
     # A follow-up: its answer is spoken through the status region.
     page.get_by_label("Follow-up question").fill("What does the label say?")
