@@ -11,7 +11,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
 
-from app.api import auth_routes, description_routes, health_routes, metrics_routes
+from app.api import (  # issue 7: volunteer handoff
+    auth_routes,
+    description_routes,
+    handoff_routes,
+    health_routes,
+    metrics_routes,
+    ws_routes,
+)
 from app.api.errors import install_error_handlers
 from app.api.fault_errors import install_fault_handlers
 from app.api.observe import RequestObserver
@@ -70,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_routes.router)  # issue 13 (harden): /metrics behind a token
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
+    app.include_router(handoff_routes.router)  # issue 7
+    app.include_router(ws_routes.router)  # issue 7: /v1/ws
     install_openapi(app)
     install_offline_docs(app)
     install_web_clients(app)  # issue 8 (web): /app/ and /volunteer/, static files

@@ -17,6 +17,7 @@ from app.backends import create_backend
 from app.db.engine import DatabaseTimeouts, create_engine, create_session_factory
 from app.describe.pipeline import DescribePipeline
 from app.describe.retention import PhotoStore
+from app.handoff.service import HandoffService, handoff_service
 from app.ingest_pool import MSG_BUSY, PhotoDecoder
 from app.ratelimit import RateLimiter, create_rate_limiter
 from app.settings import Settings
@@ -54,6 +55,7 @@ class AppServices:
     limiter: RateLimiter
     describe: PipelineServices
     bounds: WorkBounds
+    handoff: HandoffService  # issue 7: volunteer handoff (sockets, matching, broker)
 
     @property
     def refresh_ttl(self) -> timedelta:
@@ -141,11 +143,15 @@ async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     )
     limiter = create_rate_limiter(settings)
     try:
-        async with pipeline_services(settings, bounds) as describe:
+        sessions = create_session_factory(engine)
+        async with (
+            pipeline_services(settings, bounds) as describe,
+            handoff_service(settings, sessions, sqlite=engine.dialect.name == "sqlite") as handoff,
+        ):
             yield AppServices(
                 settings=settings,
                 engine=engine,
-                sessions=create_session_factory(engine),
+                sessions=sessions,
                 passwords=PasswordService(pool=password_pool),
                 tokens=TokenService(
                     secret=settings.signing_secret,
@@ -154,6 +160,7 @@ async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
                 limiter=limiter,
                 describe=describe,
                 bounds=bounds,
+                handoff=handoff,
             )
     finally:
         password_pool.close()

@@ -1,0 +1,42 @@
+"""Handoff errors: the HTTP `{"error","detail"}` family, also sent as WebSocket error frames.
+
+Details are user-facing sentences from the language layer (English and Japanese)."""
+
+from __future__ import annotations
+
+from app.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    SightlineError,
+    ValidationFailedError,
+)
+from models.language import message, resolve_language
+
+
+def say(key: str, language: str | None, **values: object) -> str:
+    """A handoff sentence in `language` (English when it has no catalogue)."""
+    return message(f"handoff.{key}", language=resolve_language(language), **values)
+
+
+class AlreadyTakenError(ConflictError):
+    code = "already_taken"
+
+
+class InvalidStateError(ConflictError):
+    code = "invalid_state"
+
+
+def not_found(language: str | None) -> SightlineError:
+    """A handoff that does not exist or is not the caller's (the two look the same)."""
+    return NotFoundError(say("not_found", language))
+
+
+def forbidden(key: str, language: str | None) -> SightlineError:
+    """The caller's role may not do this."""
+    return PermissionDeniedError(say(key, language))
+
+
+def invalid(key: str, language: str | None) -> SightlineError:
+    """A field or frame is invalid."""
+    return ValidationFailedError(say(key, language))
