@@ -123,6 +123,9 @@ def test_keyboard_only_journey(browser, servers, photos_dir) -> None:
         user, volunteer = user_context.new_page(), volunteer_context.new_page()
         watches = [PageWatch(user), PageWatch(volunteer)]
         keys, vkeys = Keyboard(user), Keyboard(volunteer)
+        # Registered long before Space is pressed: Playwright turns the chooser interception
+        # on without waiting for it, so `expect_file_chooser` right before the key can miss.
+        user.on("filechooser", lambda chooser: chooser.set_files(str(photos_dir / PHOTO)))
 
         # --- the volunteer signs in (through the cuttable proxy) and becomes available ---
         volunteer.goto(proxy.base_url + "/volunteer/")
@@ -157,9 +160,8 @@ def test_keyboard_only_journey(browser, servers, photos_dir) -> None:
         # --- a photo (the file chooser opens from the keyboard) and a question ---
         keys.tab_to_id("photo")
         assert user.get_by_label("Take or choose a photo").evaluate("e => e === document.activeElement")
-        with user.expect_file_chooser() as chooser:
-            user.keyboard.press("Space")
-        chooser.value.set_files(str(photos_dir / PHOTO))
+        user.keyboard.press("Space")  # opens the file chooser (answered by the handler above)
+        user.wait_for_function("() => document.querySelector('#photo').files.length === 1")
         keys.tab_to_id("question")
         keys.type("What is in this can?")
         keys.tab_to_name("Describe")

@@ -50,6 +50,26 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         assert volunteer.get_by_role("status").filter(has_text="Connected.").count() == 1
         assert volunteer.get_by_label("Display name").input_value() == "Kenji"
         assert_no_axe_violations(volunteer, "volunteer: signed in", results)
+        # The profile form: display name, languages, time zone, quiet hours.
+        volunteer.get_by_label("Display name").fill("Kenji T.")
+        volunteer.get_by_role("checkbox", name="日本語").check()
+        volunteer.get_by_label("Time zone").fill("Asia/Tokyo")
+        volunteer.get_by_role("checkbox", name="Use quiet hours").check()
+        volunteer.get_by_label("From", exact=True).fill("23:30")
+        volunteer.get_by_role("button", name="Save profile").click()
+        wait_status(volunteer, "Your profile was saved.")
+        volunteer.reload()
+        volunteer.get_by_label("Display name").wait_for()
+        wait_text(volunteer, "#connection", "Connected.")
+        volunteer.wait_for_function("() => document.querySelector('#display-name').value === 'Kenji T.'")
+        assert volunteer.get_by_label("Time zone").input_value() == "Asia/Tokyo"
+        assert volunteer.get_by_role("checkbox", name="日本語").is_checked()
+        assert volunteer.get_by_label("From", exact=True).input_value() == "23:30"
+        # Quiet hours off again, so the test does not depend on the clock.
+        volunteer.get_by_role("checkbox", name="Use quiet hours").uncheck()
+        volunteer.get_by_label("Display name").fill("Kenji")
+        volunteer.get_by_role("button", name="Save profile").click()
+        wait_status(volunteer, "Your profile was saved.")
         available = volunteer.get_by_role("button", name="Available for calls")
         available.click()
         assert available.get_attribute("aria-pressed") == "true"
@@ -106,11 +126,18 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         user.get_by_role("button", name="Send rating").click()
         wait_status(user, "Your rating was sent.")
 
-        # Nobody available: the request goes unanswered, said so, with "Try again" focused.
-        available.click()
-        assert available.get_attribute("aria-pressed") == "false"
+        # The volunteer hears the time left at 10 s (not every second), declines with the
+        # keyboard; nobody else is there: "Nobody answered", with "Try again" focused.
         user.get_by_role("button", name="Call a volunteer").click()
         wait_status(user, "Calling volunteers.")
+        alert.wait_for(timeout=60_000)
+        wait_text(volunteer, "#offer-time", "About 10 seconds left.", timeout=30_000)
+        decline = volunteer.get_by_role("button", name="Decline")
+        decline.focus()
+        volunteer.keyboard.press("Enter")
+        wait_status(volunteer, "You declined the request.")
+        assert focused_id(volunteer) == "available"
+        assert volunteer.locator("#offers li").count() == 0
         wait_status(user, "Nobody answered.")
         assert focused_id(user) == "call-retry"
         assert user.get_by_role("button", name="Try again").is_visible()

@@ -113,7 +113,7 @@ def test_user_app_states_pass_axe_and_announce(context, web_server: Server, phot
     assert delete_buttons.count() == 2
     delete_buttons.first.click()
     wait_status(page, "The description was deleted.")
-    page.wait_for_function("document.querySelectorAll('#history-list > li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#history-list > li').length === 1")
     assert_no_axe_violations(page, "history after delete", results)
 
     # Japanese UI: lang follows, names change.
