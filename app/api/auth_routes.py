@@ -122,8 +122,8 @@ async def log_out(
 ) -> Response:
     """Revoke this login: its access and refresh tokens stop working."""
     await auth_service.log_out(session=session, session_id=auth.session_id)
-    # issue 7: this login's sockets close once the revocation is committed.
-    background.add_task(services.handoff.kick, account_id=auth.account.id, session_id=auth.session_id)
+    # issue 7: the account's sockets close once the revocation is committed.
+    background.add_task(services.handoff.kick, account_id=auth.account.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

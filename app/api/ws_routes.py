@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from app.auth import service as auth_service
 from app.errors import SightlineError
 from app.handoff.connections import Connection
-from app.handoff.errors import say
+from app.handoff.errors import say, socket_language
 from app.handoff.frames import (
     CLIENT_FRAME,
     CLIENT_TYPES,
@@ -144,7 +144,10 @@ async def _authenticate(websocket: WebSocket, services: AppServices) -> Connecti
     if message["type"] == "websocket.disconnect":
         return None
     text, size = _frame_size(message)
-    if text is None or size > settings.handoff_max_frame_bytes:
+    if size > settings.handoff_max_frame_bytes:
+        await _close(websocket, CLOSE_TOO_BIG)
+        return None
+    if text is None:
         await _close(websocket, CLOSE_UNAUTHENTICATED)
         return None
     try:
@@ -163,12 +166,14 @@ async def _authenticate(websocket: WebSocket, services: AppServices) -> Connecti
     if role not in ("user", "volunteer"):
         await _close(websocket, CLOSE_UNAUTHENTICATED)
         return None
+    language = (context.account.languages or "en").split(",")[0]
     return Connection(socket=websocket, account_id=context.account.id, role=role,
-                      session_id=context.session_id)
+                      session_id=context.session_id, language=language)
 
 
 async def _handle(connection: Connection, handoff: HandoffService, text: str | None) -> None:
-    """Parse, validate and run one frame; a refusal is an error frame."""
+    """Parse, validate and run one frame; a refusal is an error frame (in the account's language)."""
+    socket_language.set(connection.language)
     try:
         raw = json.loads(text) if text is not None else None
     except ValueError:

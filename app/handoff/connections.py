@@ -40,6 +40,7 @@ class Attachment:
     floor: int
     sent: set[int] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pending: bool = False  # a delivery is scheduled and has not started reading yet
 
     def mark(self, seq: int) -> None:
         """Record `seq` as sent; move the floor over every contiguous sent seq."""
@@ -52,38 +53,69 @@ class Attachment:
         return seq in self.sent
 
 
+MAX_QUEUED_FRAMES = 1000  # a client this far behind is not reading: it is closed (1008)
+
+
 @dataclass(eq=False)  # identity: sockets live in sets
 class Connection:
-    """One authenticated socket."""
+    """One authenticated socket, with its own outbound queue and writer task: a client
+    that stops reading fills its own queue and is closed, and never holds up others."""
 
     socket: FrameSocket
     account_id: str
     role: str  # user | volunteer
     session_id: str
+    language: str = "en"
     socket_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     attachments: dict[str, Attachment] = field(default_factory=dict)
-    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     closed: bool = False
+    _queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
+    _writer: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start the writer task (once the socket is accepted)."""
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self._queue.get()
+            if frame is None:
+                return
+            try:
+                await self.socket.send_json(frame)
+            except Exception:
+                self.closed = True
+                return
 
     async def send(self, frame: dict[str, Any]) -> bool:
-        """Send one frame; False when the socket is gone (it is then marked closed)."""
+        """Queue one frame (sent in order); False when the socket is gone."""
         if self.closed:
             return False
-        try:
-            async with self.send_lock:
-                await self.socket.send_json(frame)
-            return True
-        except Exception:
-            self.closed = True
+        if self._queue.qsize() >= MAX_QUEUED_FRAMES:
+            logger.warning("websocket client too slow; closing", extra={"socket_id": self.socket_id})
+            await self.close(1008)
             return False
+        self._queue.put_nowait(frame)
+        return True
 
     async def close(self, code: int) -> None:
-        """Close the socket (idempotent)."""
+        """Close the socket (idempotent); queued frames are dropped."""
         if self.closed:
             return
         self.closed = True
+        if self._writer is not None:
+            self._writer.cancel()
         with contextlib.suppress(Exception):
             await self.socket.close(code=code)
+
+    async def stop(self) -> None:
+        """Stop the writer after the socket went away."""
+        self.closed = True
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._writer
 
 
 class Registry:

@@ -4,6 +4,8 @@ Details are user-facing sentences from the language layer (English and Japanese)
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from app.errors import (
     ConflictError,
     NotFoundError,
@@ -13,10 +15,15 @@ from app.errors import (
 )
 from models.language import message, resolve_language
 
+# The language of the socket whose frame is being handled: errors raised deep in the
+# service (which knows no socket) are still said in that person's language.
+socket_language: ContextVar[str | None] = ContextVar("socket_language", default=None)
+
 
 def say(key: str, language: str | None, **values: object) -> str:
-    """A handoff sentence in `language` (English when it has no catalogue)."""
-    return message(f"handoff.{key}", language=resolve_language(language), **values)
+    """A handoff sentence in `language`, else the current socket's (English without a catalogue)."""
+    chosen = language or socket_language.get()
+    return message(f"handoff.{key}", language=resolve_language(chosen), **values)
 
 
 class AlreadyTakenError(ConflictError):

@@ -47,7 +47,6 @@ from app.handoff.tables import (
     CANCELLED,
     ENDED,
     FINAL_STATES,
-    OPEN_STATES,
     RINGING,
     UNANSWERED,
     Handoff,
@@ -65,6 +64,7 @@ from app.settings import Settings
 logger = logging.getLogger("sightline.handoff")
 
 SUSPEND_AFTER_REPORTS = 3
+DELIVERY_CONCURRENCY = 8  # socket deliveries reading the database at once, per process
 CLOSE_LOGGED_OUT = 4401  # the socket's login ended (logout, account deleted)
 
 
@@ -107,6 +107,8 @@ class HandoffService:
         self.registry = Registry()
         self.process_id = str(uuid.uuid4())
         self._tasks: list[asyncio.Task[None]] = []
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._delivery_slots = asyncio.Semaphore(DELIVERY_CONCURRENCY)
         # SQLite has one writer: a transaction that read before writing fails at once
         # (not after busy_timeout) when another wrote meanwhile. The embedded
         # deployment is one process, so an in-process lock serializes handoff writes.
@@ -125,9 +127,9 @@ class HandoffService:
 
     async def close(self) -> None:
         """Stop background work, close sockets, forget this process's presence."""
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         for connection in self.registry.all():
@@ -220,6 +222,16 @@ class HandoffService:
             raise not_found(first_language(account))
         return handoff
 
+    async def list_for(self, account: Account, *, state: str | None, limit: int) -> list[Handoff]:
+        """The account's handoffs (as user or accepted volunteer), newest first."""
+        query = select(Handoff).where(
+            (Handoff.user_id == account.id) | (Handoff.volunteer_id == account.id))
+        if state is not None:
+            query = query.where(Handoff.state == state)
+        async with self._read() as session:
+            return list(await session.scalars(
+                query.order_by(Handoff.created_at.desc(), Handoff.id).limit(limit)))
+
     async def volunteer_name(self, handoff: Handoff) -> str | None:
         """The accepted volunteer's display name."""
         if handoff.volunteer_id is None:
@@ -236,11 +248,9 @@ class HandoffService:
         return [message_frame(event) for event in events if event.kind == "message"]
 
     async def photo(self, account: Account, handoff_id: str) -> bytes:
-        """The shared photo while the handoff is active (owner and accepted volunteer)."""
+        """The shared photo while the handoff is active (owner and accepted volunteer); else 404."""
         handoff = await self.visible(account, handoff_id)
-        if handoff.state not in OPEN_STATES:
-            raise not_found(first_language(account))
-        if handoff.state == RINGING and account.id != handoff.user_id:
+        if handoff.state != ACTIVE:
             raise not_found(first_language(account))
         async with self._read() as session:
             photo = await session.get(HandoffPhoto, handoff.id)
@@ -448,7 +458,7 @@ class HandoffService:
 
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
-        language = None
+        language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
             offer = await session.scalar(select(HandoffOffer).where(
@@ -587,6 +597,7 @@ class HandoffService:
 
     async def connect(self, connection: Connection) -> None:
         """Register an authenticated socket; it follows the account's open handoffs from now."""
+        connection.start()
         self.registry.add(connection)
         async with self._read() as session:
             handoffs = await store.open_handoffs_of(session, connection.account_id)
@@ -596,15 +607,39 @@ class HandoffService:
     async def disconnect(self, connection: Connection) -> None:
         """Forget a socket and its presence (a volunteer stops being rung at once)."""
         self.registry.remove(connection)
-        connection.closed = True
-        if connection.role == "volunteer":
-            with contextlib.suppress(Exception):
-                async with self._tx() as session:
-                    await session.execute(delete(VolunteerPresence).where(
-                        VolunteerPresence.socket_id == connection.socket_id))
+        await connection.stop()
+        if connection.role != "volunteer":
+            return
+        try:
+            await self._forget_presence(connection)
+        except Exception:
+            logger.exception("presence cleanup failed")
+
+    async def _forget_presence(self, connection: Connection) -> None:
+        """Delete the socket's presence; when it was the volunteer's last, their ringing
+        offers expire now and the next volunteers are rung (not after OFFER_S)."""
+        fresh = utc_now() - timedelta(seconds=self.settings.handoff_presence_stale_s)
+        async with self._tx() as session:
+            await session.execute(delete(VolunteerPresence).where(
+                VolunteerPresence.socket_id == connection.socket_id))
+            remaining = await session.scalar(select(func.count()).select_from(VolunteerPresence).where(
+                VolunteerPresence.account_id == connection.account_id,
+                VolunteerPresence.seen_at >= fresh))
+            handoff_ids: list[str] = []
+            if not remaining:
+                handoff_ids = list(await session.scalars(select(HandoffOffer.handoff_id).where(
+                    HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung")))
+                if handoff_ids:
+                    await session.execute(update(HandoffOffer).where(
+                        HandoffOffer.volunteer_id == connection.account_id,
+                        HandoffOffer.state == "rung").values(state="expired"))
+        for handoff_id in handoff_ids:
+            await self._withdraw(handoff_id, [connection.account_id])
+            await self.ring(handoff_id)
 
     async def kick(self, *, account_id: str, session_id: str | None = None) -> None:
-        """Close the sockets of a login (logout) or of a whole account (deletion), on every process."""
+        """Close the account's sockets on every process (logout, deletion); with `session_id`,
+        only those opened with that login's tokens."""
         await self.broker.publish({"kind": "kick", "account_id": account_id, "session_id": session_id})
 
     async def close_account(self, account_id: str) -> None:
@@ -655,16 +690,12 @@ class HandoffService:
             for connection in self.registry.following(note["handoff_id"]):
                 if connection.socket_id == note["socket_id"]:
                     continue
-                if self._role_in(connection, note) != note["from_role"]:
+                if connection.role != note["from_role"]:
                     await connection.send(frame)
         elif kind == "kick":
             for connection in self.registry.of_account(note["account_id"]):
                 if note.get("session_id") in (None, connection.session_id):
                     await connection.close(CLOSE_LOGGED_OUT)
-
-    @staticmethod
-    def _role_in(connection: Connection, note: dict[str, Any]) -> str:
-        return connection.role
 
     async def _on_events(self, note: dict[str, Any]) -> None:
         handoff_id, seq, state = note["handoff_id"], int(note["seq"]), note.get("state")
@@ -676,7 +707,31 @@ class HandoffService:
                     if handoff_id not in connection.attachments:
                         self.registry.attach(connection, handoff_id, floor=seq - 1)
                     targets.add(connection)
-        await asyncio.gather(*(self._deliver(connection, handoff_id) for connection in targets))
+        for connection in targets:
+            self._schedule(connection, handoff_id)
+
+    def _schedule(self, connection: Connection, handoff_id: str) -> None:
+        """Deliver to one socket in the background: the broker's reader moves on at once,
+        and a delivery already waiting for this socket covers this notification too."""
+        attachment = connection.attachments.get(handoff_id)
+        if attachment is None or connection.closed or attachment.pending:
+            return
+        attachment.pending = True
+        task = asyncio.create_task(self._deliver_with_retry(connection, handoff_id))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver_with_retry(self, connection: Connection, handoff_id: str) -> None:
+        # Bounded: deliveries share the database pool with requests.
+        async with self._delivery_slots:
+            for attempt in range(3):
+                try:
+                    await self._deliver(connection, handoff_id)
+                    return
+                except Exception as error:
+                    logger.warning("handoff delivery failed; retrying",
+                                   extra={"handoff_id": handoff_id, "error": type(error).__name__})
+                    await asyncio.sleep(0.2 * (attempt + 1))
 
     async def _deliver(self, connection: Connection, handoff_id: str) -> None:
         """Send this socket every event of the handoff it has not had, in order, once."""
@@ -684,13 +739,16 @@ class HandoffService:
         if attachment is None or connection.closed:
             return
         async with attachment.lock:
+            # Cleared before reading: a notification arriving from now on schedules
+            # another delivery, which reads again.
+            attachment.pending = False
             async with self._read() as session:
                 events = await store.events_after(session, handoff_id, attachment.floor)
             final = False
             for event in events:
                 if attachment.has(event.seq):
                     continue
-                if not await connection.send(event_frame(event)):
+                if not await connection.send(event_frame(event, language=connection.language)):
                     return
                 attachment.mark(event.seq)
                 final = final or event.state in FINAL_STATES
@@ -701,7 +759,7 @@ class HandoffService:
         """After a broker gap: deliver whatever each socket missed."""
         for handoff_id in self.registry.handoffs():
             for connection in self.registry.following(handoff_id):
-                await self._deliver(connection, handoff_id)
+                self._schedule(connection, handoff_id)
 
 
 async def purge_finished_handoffs(
@@ -726,11 +784,11 @@ def message_frame(event: HandoffEvent) -> dict[str, Any]:
         "text": event.text or "", "client_id": event.client_id or "", "at": event.created_at}))
 
 
-def event_frame(event: HandoffEvent) -> dict[str, Any]:
-    """A stored event as the frame a socket gets."""
+def event_frame(event: HandoffEvent, *, language: str | None = None) -> dict[str, Any]:
+    """A stored event as the frame a socket gets (a sentence, if any, in `language`)."""
     if event.kind == "message":
         return message_frame(event)
-    detail = say("unanswered", None) if event.state == UNANSWERED else None
+    detail = say("unanswered", language) if event.state == UNANSWERED else None
     return dump(StateFrame(handoff_id=event.handoff_id, state=event.state, seq=event.seq,  # type: ignore[arg-type]
                            detail=detail))
 

@@ -28,6 +28,7 @@ import uvicorn
 import websockets
 from dbutil import sqlite_url
 
+from app.handoff.frames import SERVER_FRAME
 from app.main import create_app
 from app.settings import Settings
 
@@ -230,6 +231,13 @@ async def new_volunteer(server: Server, language: str, *, name: str = "Aiko",
     return account
 
 
+def checked(raw: str | bytes) -> dict[str, Any]:
+    """A received frame, validated against the published server-frame schema."""
+    frame = json.loads(raw)
+    SERVER_FRAME.validate_python(frame)
+    return dict(frame)
+
+
 @dataclass
 class Peer:
     """A WebSocket client: frames are read into a buffer; `expect` waits for one."""
@@ -265,7 +273,7 @@ class Peer:
                 raw = await asyncio.wait_for(self.connection.recv(), timeout=remaining)
             except TimeoutError:
                 continue
-            self.frames.append(json.loads(raw))
+            self.frames.append(checked(raw))
 
     async def expect_any(self, kinds: tuple[str, ...], timeout: float = FRAME_TIMEOUT_S) -> dict[str, Any]:
         """The first buffered or next frame of any of `kinds`; it leaves the buffer."""
@@ -281,7 +289,7 @@ class Peer:
                 raw = await asyncio.wait_for(self.connection.recv(), timeout=remaining)
             except TimeoutError:
                 continue
-            self.frames.append(json.loads(raw))
+            self.frames.append(checked(raw))
 
     async def drain(self, quiet_s: float = 0.3) -> list[dict[str, Any]]:
         """Frames that arrive until none has for `quiet_s` (only for asserting an absence)."""
@@ -290,14 +298,14 @@ class Peer:
                 raw = await asyncio.wait_for(self.connection.recv(), timeout=quiet_s)
             except TimeoutError:
                 return self.frames
-            self.frames.append(json.loads(raw))
+            self.frames.append(checked(raw))
 
     async def closed_with(self, timeout: float = FRAME_TIMEOUT_S) -> int | None:
         """Read until the server closes; the close code."""
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    self.frames.append(json.loads(await self.connection.recv()))
+                    self.frames.append(checked(await self.connection.recv()))
         except websockets.ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else None
 

@@ -149,3 +149,30 @@ async def test_ownership(server: Server) -> None:
         assert (await client.get(f"/v1/handoffs/{uuid.uuid4()}")).status_code == 404
     for peer in (user_peer, volunteer_peer):
         await peer.close()
+
+
+async def test_listing_finds_the_open_call_to_rejoin(server: Server) -> None:
+    language = unique_language()
+    user, volunteer, user_peer, volunteer_peer, handoff_id = await connected_call(server, language)
+    for account in (user, volunteer):
+        async with server.client(account.token) as client:
+            listed = (await client.get("/v1/handoffs", params={"state": "active"})).json()["handoffs"]
+            assert [h["id"] for h in listed] == [handoff_id]
+            assert listed[0]["last_seq"] == 2
+    stranger = await new_user(server, language)
+    async with server.client(stranger.token) as client:
+        assert (await client.get("/v1/handoffs")).json() == {"handoffs": []}
+        assert (await client.get("/v1/handoffs", params={"state": "nope"})).status_code == 422
+    async with server.client(user.token) as client:
+        early = await client.post(f"/v1/handoffs/{handoff_id}/rating", json={"rating": "good"})
+        assert early.status_code == 409 and early.json()["error"] == "invalid_state"
+    await user_peer.send({"type": "end", "handoff_id": handoff_id})
+    await volunteer_peer.expect("state", handoff_id=handoff_id, state="ended")
+    async with server.client(user.token) as client:
+        assert (await client.get("/v1/handoffs", params={"state": "active"})).json() == {"handoffs": []}
+        ended = (await client.get("/v1/handoffs")).json()["handoffs"]
+        assert ended[0]["id"] == handoff_id and ended[0]["state"] == "ended"
+        # Rating needs an ended call; the rung-but-not-chosen never see it.
+        assert (await client.post(f"/v1/handoffs/{handoff_id}/rating", json={"rating": "good"})).status_code == 201
+    for peer in (user_peer, volunteer_peer):
+        await peer.close()

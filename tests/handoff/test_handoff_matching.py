@@ -167,26 +167,34 @@ async def test_language_and_quiet_hours_are_respected(server: Server) -> None:
 
 async def test_a_dead_volunteer_connection_stops_being_rung_within_30_s(server: Server) -> None:
     language = unique_language()
-    volunteer = await new_volunteer(server, language)
-    peer = await Peer.open(server, volunteer.token, ping_interval=None)
-    await peer.send({"type": "available"})
+    with tuned(server, handoff_fanout=1, handoff_offer_s=600.0):
+        volunteer = await new_volunteer(server, language)
+        dying = await Peer.open(server, volunteer.token, ping_interval=None)
+        await dying.send({"type": "available"})
+        user = await new_user(server, language)
+        user_peer = await Peer.open(server, user.token)
 
-    async def present() -> bool:
-        rows = await query(server, "SELECT count(*) FROM volunteer_presence WHERE account_id = :a AND available",
-                           a=volunteer.id)
-        return bool(rows[0][0])
+        async def present() -> bool:
+            rows = await query(server, "SELECT count(*) FROM volunteer_presence WHERE account_id = :a",
+                               a=volunteer.id)
+            return bool(rows[0][0])
 
-    await wait_until(present, what="presence")
-    # The phone loses its network: no close frame, no more pongs.
-    peer.connection.transport.pause_reading()
-    started = asyncio.get_running_loop().time()
-
-    async def gone() -> bool:
-        return not await present()
-
-    await wait_until(gone, timeout=60, what="presence removed")
-    assert asyncio.get_running_loop().time() - started < 30
-    peer.connection.transport.abort()
+        await wait_until(present, what="presence")
+        handoff_id = await create_handoff(server, user, language)
+        await dying.expect("offer", handoff_id=handoff_id)
+        [backup] = await _available(server, language, 1)
+        # The phone loses its network: no close frame, no more pongs.
+        dying.connection.transport.pause_reading()
+        started = asyncio.get_running_loop().time()
+        # Its offer is withdrawn as soon as the server notices, and the next volunteer is rung.
+        await backup.expect("offer", handoff_id=handoff_id, timeout=60)
+        assert asyncio.get_running_loop().time() - started < 30
+        assert not await present()
+        async with server.client(user.token) as client:
+            await client.post(f"/v1/handoffs/{handoff_id}/cancel")
+    dying.connection.transport.abort()
+    for peer in (backup, user_peer):
+        await peer.close()
 
 
 async def test_an_accepted_volunteer_is_not_rung_for_another(server: Server) -> None:

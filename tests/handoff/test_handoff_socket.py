@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import websockets
-from handoff_live import Peer, Server, connected_call, new_user, new_volunteer, unique_language
+from handoff_live import (
+    Peer,
+    Server,
+    connected_call,
+    log_in,
+    new_user,
+    new_volunteer,
+    unique_language,
+)
 
 from app.auth.tokens import TokenService
 
@@ -55,9 +63,14 @@ async def test_expired_and_revoked_tokens_close_4401(server: Server) -> None:
     assert await _close_code(connection) == 4401
 
     peer = await Peer.open(server, user.token)  # valid now
+    other_login = (await log_in(server, user.email))["access_token"]
+    web = await Peer.open(server, other_login)
     async with server.client(user.token) as client:
         assert (await client.post("/v1/auth/logout")).status_code == 204
-    assert await peer.closed_with() == 4401  # logging out closes the login's sockets
+    # Logging out closes the account's sockets; the other login's token still opens a new one.
+    assert await peer.closed_with() == 4401
+    assert await web.closed_with() == 4401
+    await (await Peer.open(server, other_login)).close()
     connection = await _raw(server)
     await connection.send(json.dumps({"type": "auth", "token": user.token}))
     assert await _close_code(connection) == 4401
@@ -160,4 +173,13 @@ async def test_a_volunteer_frame_needs_an_offer(server: Server) -> None:
     peer = await Peer.open(server, volunteer.token)
     await peer.send({"type": "accept", "handoff_id": "not-offered"})
     assert (await peer.expect("error"))["error"] == "not_found"
+    await peer.close()
+
+
+async def test_error_details_are_in_the_accounts_language(server: Server) -> None:
+    user = await new_user(server, "ja")
+    peer = await Peer.open(server, user.token)
+    await peer.send({"type": "join", "handoff_id": "no-such-handoff"})
+    error = await peer.expect("error")
+    assert error["error"] == "not_found" and error["detail"] == "該当するボランティア依頼はありません。"
     await peer.close()
