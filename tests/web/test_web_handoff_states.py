@@ -113,6 +113,18 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         screenshot(volunteer, "volunteer-call-desktop")
         screenshot(user, "user-call-desktop")
 
+        # A reload in the middle of the call comes back into it, transcript and all.
+        volunteer.reload()
+        volunteer.get_by_role("heading", name="In a call").wait_for()
+        wait_text(volunteer, "#transcript", "You: No, it looks fine.")
+        assert "User: Is the lid dented?" in volunteer.locator("#transcript").inner_text()
+        user.reload()
+        wait_text(user, "#transcript", "Kenji: No, it looks fine.")
+        assert "You: Is the lid dented?" in user.locator("#transcript").inner_text()
+        assert user.locator("#transcript p").count() == 2
+        volunteer.get_by_role("img").wait_for(timeout=60_000)
+        assert available.get_attribute("aria-pressed") == "true"  # still on the rota
+
         volunteer.get_by_role("button", name="End call").click()
         volunteer.get_by_role("heading", name="The call has ended").wait_for()
         assert focused_id(volunteer) == "after-heading"

@@ -58,6 +58,32 @@ async function enterSignedIn(message, focus = true) {
   if (message) announce(status, message);
   if (focus) focusOn($("#describe-heading"));
   loadHistory();
+  resumeCall();
+}
+
+/** After a reload (or on a second device): back into a call that is still open. Joining
+ *  from seq 0 replays its whole transcript. */
+async function resumeCall() {
+  try {
+    for (const state of ["active", "ringing"]) {
+      const list = await api.call("GET", `/v1/handoffs?state=${state}&limit=1`);
+      const handoff = list.handoffs[0];
+      if (!handoff) continue;
+      call = { id: handoff.id, state, ownClientIds: new Set(),
+               volunteer: handoff.volunteer ? handoff.volunteer.display_name : null };
+      $("#transcript").textContent = "";
+      if (state === "active") {
+        $("#call-with").textContent = call.volunteer
+          ? t("call.withName", { name: call.volunteer }) : t("call.withVolunteer");
+        callView("call-active");
+      } else callView("call-ringing");
+      socket.start();
+      socket.join(handoff.id);
+      return;
+    }
+  } catch {
+    // Nothing to resume (or the handoff service is down): the page works without it.
+  }
 }
 
 function enterSignedOut(message, focus = true) {

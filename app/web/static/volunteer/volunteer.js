@@ -11,7 +11,9 @@ const status = $("#status");
 // Spoken reminders of an offer's remaining time: at these marks only, never every second.
 const TIME_MARKS_S = [20, 10];
 
-let wantAvailable = false;
+// Kept for this tab, so a reload does not quietly take the volunteer off the rota.
+const AVAILABLE_KEY = "sightline.volunteer.available";
+let wantAvailable = sessionStorage.getItem(AVAILABLE_KEY) === "true";
 const offers = new Map(); // handoff id → {frame, deadline, item, spoken:Set}
 let call = null; // {id, ownClientIds:Set}
 let lastFinishedCall = null;
@@ -57,8 +59,21 @@ async function enterSignedIn(message, focus = true) {
   show($("#signed-in"));
   if (message) announce(status, message);
   if (focus) focusOn($("#presence-heading"));
+  setAvailableButton();
   socket.start();
   loadProfile(me);
+  resumeCall();
+}
+
+/** After a reload: back into the call this volunteer is in (its transcript replays). */
+async function resumeCall() {
+  try {
+    const list = await api.call("GET", "/v1/handoffs?state=active&limit=1");
+    const handoff = list.handoffs[0];
+    if (handoff && !call) await enterCall(handoff.id, { summary: handoff.summary, photo: handoff.photo });
+  } catch {
+    // Nothing to resume.
+  }
 }
 
 function enterSignedOut(message, focus = true) {
@@ -145,6 +160,7 @@ renderConnection("offline");
 
 function setAvailableButton() {
   $("#available").setAttribute("aria-pressed", String(wantAvailable));
+  sessionStorage.setItem(AVAILABLE_KEY, String(wantAvailable));
 }
 
 socket.addEventListener("ready", () => {
