@@ -50,6 +50,13 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         assert volunteer.get_by_role("status").filter(has_text="Connected.").count() == 1
         assert volunteer.get_by_label("Display name").input_value() == "Kenji"
         assert_no_axe_violations(volunteer, "volunteer: signed in", results)
+        volunteer.get_by_label("Language", exact=True).select_option("ja")
+        assert volunteer.get_attribute("html", "lang") == "ja"
+        volunteer.get_by_role("heading", name="ボランティア画面").wait_for()
+        assert volunteer.get_by_role("button", name="通話を受け付ける").is_visible()
+        assert "でサインイン中" in volunteer.locator("#account-email").inner_text()
+        assert_no_axe_violations(volunteer, "volunteer: signed in (Japanese)", results)
+        volunteer.get_by_label("言語", exact=True).select_option("en")
         # The profile form: display name, languages, time zone, quiet hours.
         volunteer.get_by_label("Display name").fill("Kenji T.")
         volunteer.get_by_role("checkbox", name="日本語").check()
@@ -154,6 +161,22 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         assert focused_id(user) == "call-retry"
         assert user.get_by_role("button", name="Try again").is_visible()
         assert_no_axe_violations(user, "user: nobody answered", results)
+
+        # Try again, then cancel while it rings: the volunteer hears it was withdrawn.
+        user.get_by_role("button", name="Try again").click()
+        wait_status(user, "Calling volunteers.")
+        alert.wait_for(timeout=60_000)
+        user.get_by_role("button", name="Cancel the call").click()
+        wait_status(user, "The call was cancelled.")
+        assert focused_id(user) == "call-button"
+        wait_status(volunteer, "The request was withdrawn.")
+        assert volunteer.locator("#offers li").count() == 0
+
+        # Signing out says so and returns to the sign-in form on both pages.
+        for page in (user, volunteer):
+            page.get_by_role("button", name="Sign out").click()
+            wait_status(page, "You are signed out.")
+            assert focused_id(page) == "auth-heading"
 
         for watch in watches:
             watch.assert_clean()

@@ -21,6 +21,13 @@ wireLanguageSelect($("#ui-language"), (lang) => {
   setLanguage(lang);
   $("#answer-language").value = lang;
   renderHistoryLabels();
+  // Text made by code (not data-i18n) is rebuilt; an old announcement is not left behind.
+  status.textContent = "";
+  if (account) $("#account-email").textContent = t("account.signedInAs", { email: account.email });
+  if (call && call.state === "active") {
+    $("#call-with").textContent = call.volunteer
+      ? t("call.withName", { name: call.volunteer }) : t("call.withVolunteer");
+  }
 }, language());
 
 // ---------- sign in / register ----------

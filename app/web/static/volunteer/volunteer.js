@@ -18,12 +18,15 @@ const offers = new Map(); // handoff id → {frame, deadline, item, spoken:Set}
 let call = null; // {id, ownClientIds:Set}
 let lastFinishedCall = null;
 let ticker = null;
+let accountEmail = null;
 
 setLanguage(initialLanguage());
 wireLanguageSelect($("#ui-language"), (lang) => {
   setLanguage(lang);
   renderConnection(socket.state);
   renderOffers();
+  status.textContent = "";
+  if (accountEmail) $("#account-email").textContent = t("account.signedInAs", { email: accountEmail });
 }, language());
 
 // ---------- sign in ----------
@@ -54,6 +57,7 @@ async function enterSignedIn(message, focus = true) {
     $("#auth-error").textContent = t("vol.notVolunteer");
     return;
   }
+  accountEmail = me.email;
   $("#account-email").textContent = t("account.signedInAs", { email: me.email });
   show($("#signed-out"), false);
   show($("#signed-in"));
