@@ -142,13 +142,20 @@ class HandoffService:
         await self.broker.close()
 
     async def _every(self, seconds: float, job: Any) -> None:
+        failing = False
         while True:
             try:
                 await job()
+                failing = False
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("handoff background job failed", extra={"job": job.__name__})
+            except Exception as error:
+                # Once per outage (a database down for minutes must not flood the log),
+                # by type only (driver errors can quote parameters).
+                if not failing:
+                    logger.error("handoff background job failed",
+                                 extra={"job": job.__name__, "error": type(error).__name__})
+                failing = True
             await asyncio.sleep(seconds)
 
     @asynccontextmanager
@@ -172,6 +179,16 @@ class HandoffService:
         """Open a ringing handoff and ring the first volunteers."""
         language = request.language or first_language(user)
         now = utc_now()
+        try:
+            handoff = await self._insert(user, request, language=language, now=now)
+        except IntegrityError as error:  # another request of this user's won (uq_handoffs_open_user)
+            raise ConflictError(say("already_open", first_language(user))) from error
+        logger.info("handoff requested", extra={"handoff_id": handoff.id, "language": language})
+        await self._publish_events(handoff, seq=1, state=RINGING)
+        await self.ring(handoff.id)
+        return handoff
+
+    async def _insert(self, user: Account, request: NewHandoff, *, language: str, now: datetime) -> Handoff:
         async with self._tx() as session:
             summary: str | None = None
             if request.description_id is not None:
@@ -196,9 +213,6 @@ class HandoffService:
             if request.photo is not None:
                 session.add(HandoffPhoto(handoff_id=handoff.id, data=request.photo))
             await session.flush()
-        logger.info("handoff requested", extra={"handoff_id": handoff.id, "language": language})
-        await self._publish_events(handoff, seq=1, state=RINGING)
-        await self.ring(handoff.id)
         return handoff
 
     async def load_photo_source(self, user: Account, description_id: str | None) -> str | None:
@@ -458,6 +472,17 @@ class HandoffService:
 
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
+        try:
+            handoff, seq, others = await self._accept(connection, handoff_id)
+        except IntegrityError as error:  # already in another call (uq_handoffs_active_volunteer)
+            raise ConflictError(say("busy", None)) from error
+        logger.info("handoff accepted", extra={"handoff_id": handoff_id})
+        # The accepting socket follows the handoff from the `active` event on.
+        self.registry.attach(connection, handoff_id, floor=seq - 1)
+        await self._publish_events(handoff, seq=seq, state=ACTIVE)
+        await self._withdraw(handoff_id, others)
+
+    async def _accept(self, connection: Connection, handoff_id: str) -> tuple[Handoff, int, list[str]]:
         language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
@@ -481,11 +506,7 @@ class HandoffService:
                 VolunteerProfile.account_id == connection.account_id).values(last_helped_at=now))
             handoff = await session.get(Handoff, handoff_id)
             assert handoff is not None
-        logger.info("handoff accepted", extra={"handoff_id": handoff_id})
-        # The accepting socket follows the handoff from the `active` event on.
-        self.registry.attach(connection, handoff_id, floor=seq - 1)
-        await self._publish_events(handoff, seq=seq, state=ACTIVE)
-        await self._withdraw(handoff_id, others)
+        return handoff, seq, others
 
     async def decline(self, connection: Connection, handoff_id: str) -> None:
         """Not this volunteer: ring the next one."""
