@@ -11,6 +11,7 @@ from __future__ import annotations
 from models.compose import findings
 from models.compose.blocks import AnswerContext, Block
 from models.compose.extract import find_dates, find_quantities, find_temperatures
+from models.compose.people import described_faces
 from models.compose.phrases import Comparison
 from models.types import Detail
 
@@ -68,10 +69,43 @@ def colour(ctx: AnswerContext) -> Block:
 
 
 def people(ctx: AnswerContext) -> Block:
-    """How many faces and where (never who)."""
-    if not ctx.analysis.faces:
+    """How many faces and where, then what is visible of each (never who).
+
+    A question about one attribute ("is he smiling?") is answered about that
+    attribute first, for each of the largest faces; "describe the person" gets
+    everything the face analyzer could judge, in one hedged sentence a face."""
+    faces = ctx.analysis.faces
+    if not faces:
         return Block("people", (ctx.book.no_people(),), False)
-    return Block("people", (ctx.book.people(ctx.analysis.faces, ctx.detail == "detailed"),), True)
+    where = ctx.book.people(faces, ctx.detail == "detailed")
+    details = person_details(ctx, aspects=ctx.route.people_aspects)
+    if ctx.route.people_aspects and len(faces) == 1:
+        # "Is he smiling?" -> the answer first, then where the face is.
+        return Block("people", (*details, where), True)
+    return Block("people", (where, *details), True)
+
+
+def person_details(ctx: AnswerContext, *, aspects: tuple[str, ...]) -> list[str]:
+    """Sentences about the visible attributes of the largest faces (`aspects`, or all)."""
+    faces = ctx.analysis.faces
+    out: list[str] = []
+    chosen = described_faces(faces)
+    # Two described faces in the same place ("3 on the left") are told apart by
+    # their order from the left instead.
+    by_order = len({face.position for face in chosen}) < len(chosen)
+    left_to_right = sorted(faces, key=lambda face: face.box.x)
+    for face in chosen:
+        if by_order:
+            who = ctx.book.person_nth(left_to_right.index(face) + 1)
+        else:
+            who = ctx.book.person_who(face, single=len(faces) == 1)
+        if aspects:
+            out.extend(ctx.book.person_aspect(aspect, face.attributes, who) for aspect in aspects)
+            continue
+        traits = ctx.book.person_traits(who, face.attributes)
+        if traits:
+            out.append(traits)
+    return out
 
 
 def display_number(ctx: AnswerContext) -> Block:

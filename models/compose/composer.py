@@ -67,6 +67,9 @@ def compose_answer(request: DescribeRequest) -> Composition:
 
     ctx = AnswerContext(analysis=analysis, route=route, detail=detail, book=book)
     blocks = [intent_spec(intent).build(ctx) for intent in route.intents]
+    if analysis.faces and {"clothing", "hair"} & set(route.people_aspects):
+        # "What colour is her shirt?": the clothing colour answers it, not the whole photo's.
+        blocks = [block for block in blocks if block.intent != "colour"]
     if any(block.found for block in blocks if _is_number(block)):
         # One number question answered is enough; "no temperature found" next to
         # the oven's reading would only confuse.
