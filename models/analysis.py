@@ -250,6 +250,7 @@ class AnalysisSuite:
                 height=height,
                 language=language,
                 thresholds=self.quality.thresholds,
+                text_area_fraction=reading.area_fraction,
             )
         explicit = outcome.get("explicit")
         scene: tuple[SceneLabel, ...] = outcome.get("scene", ())

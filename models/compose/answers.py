@@ -8,14 +8,19 @@ finding). Builders are registered with their question patterns in
 
 from __future__ import annotations
 
+import re
+
 from models.compose import findings
 from models.compose.blocks import AnswerContext, Block
 from models.compose.extract import find_dates, find_quantities, find_temperatures
+from models.compose.objects import named_object
 from models.compose.people import described_faces
 from models.compose.phrases import Comparison
 from models.types import Detail
 
 TEXT_LIMIT: dict[Detail, int | None] = {"brief": 3, "standard": 10, "detailed": None}
+# A question that already says what the item is, and asks for its brand or name.
+_NAMES_THE_ITEM = re.compile(r"brand|name|kind|type|which|title|flavou?r|銘柄|ブランド|名前|種類", re.I)
 
 
 def no_text(ctx: AnswerContext) -> str:
@@ -43,9 +48,25 @@ def identify(ctx: AnswerContext) -> Block:
     analysis, book = ctx.analysis, ctx.book
     out = []
     salient = findings.salient_text(analysis)
-    if salient:
-        out.append(book.salient_text(salient))
     guess = findings.object_guess(analysis, has_name=salient is not None)
+    if salient and findings.text_is_small(analysis):
+        # A sticker on a laptop does not name the laptop: a confident object comes
+        # first, and the text is said as small text on it.
+        if guess and guess.confidence == "high":
+            out.append(book.object_guess(guess.label, guess.confidence))
+            guess = None
+        out.append(book.small_text(salient))
+        if guess is None and not out[:-1] and not _NAMES_THE_ITEM.search(ctx.question or ""):
+            # "What is this?" deserves "I can't tell"; "what brand is this vacuum?" does not.
+            out.append(book.object_unknown())
+    elif salient:
+        out.append(book.salient_text(salient))
+        unclear = findings.tall_unclear_lines(analysis)
+        if unclear:
+            out.append(book.text_unclear(unclear))
+    variants = findings.variant_lines(analysis, exclude=salient or "")
+    if variants:
+        out.append(book.variant_text(variants))
     if guess:
         out.append(book.object_guess(guess.label, guess.confidence))
     # A face is often the answer to "what is this?" (a photo, a portrait, a screen).
@@ -57,15 +78,23 @@ def identify(ctx: AnswerContext) -> Block:
         out.append(book.object_unknown())
         if "ocr" in analysis.failed_analyzers:
             out.append(book.ocr_failed())
-    return Block("identify", tuple(out), bool(salient or guess or faces))
+    return Block("identify", tuple(out), bool(salient or guess or faces or variants))
 
 
 def colour(ctx: AnswerContext) -> Block:
-    """The dominant colours."""
+    """The dominant colours; about the object the question names when there is one
+    ("what colour are my shoes?": the loafer seen, or "I can't find shoes")."""
     names = findings.dominant_colours(ctx.analysis, limit=2 if ctx.detail == "brief" else 3)
+    lead: list[str] = []
+    named = named_object(ctx.question, ctx.analysis)
+    if named is not None:
+        if named.label is None:
+            lead.append(ctx.book.named_missing(named.noun))
+        else:
+            lead.append(ctx.book.object_guess(named.label, "moderate"))
     if not names:
-        return Block("colour", (ctx.book.no_colour(),), False)
-    return Block("colour", (ctx.book.colours(names),), True)
+        return Block("colour", (*lead, ctx.book.no_colour()), False)
+    return Block("colour", (*lead, ctx.book.colours(names)), named is None or bool(named.label))
 
 
 def people(ctx: AnswerContext) -> Block:

@@ -37,6 +37,7 @@ class AnswerContext:
     route: QuestionRoute
     detail: Detail
     book: Phrasebook
+    question: str | None = None
 
 
 @dataclass(frozen=True)

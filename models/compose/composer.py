@@ -65,7 +65,9 @@ def compose_answer(request: DescribeRequest) -> Composition:
     issues = sorted(analysis.quality.issues, key=lambda issue: issue.score, reverse=True)
     sentences = [book.quality(issue) for issue in issues[: _QUALITY_LIMIT[detail]]]
 
-    ctx = AnswerContext(analysis=analysis, route=route, detail=detail, book=book)
+    ctx = AnswerContext(
+        analysis=analysis, route=route, detail=detail, book=book, question=request.question
+    )
     blocks = [intent_spec(intent).build(ctx) for intent in route.intents]
     if analysis.faces and {"clothing", "hair"} & set(route.people_aspects):
         # "What colour is her shirt?": the clothing colour answers it, not the whole photo's.

@@ -87,6 +87,19 @@ class Phrasebook:
         """Say what the largest, most prominent text reads (a product name, a title)."""
         return self._say("compose.salient_text", text=text)
 
+    def variant_text(self, lines: Sequence[str]) -> str:
+        """Say the large lines that name the product's variety ("2%", "REDUCED FAT")."""
+        return self._say("compose.variant_text", lines=self._lines(lines))
+
+    def small_text(self, text: str) -> str:
+        """Say text that covers a tiny part of the photo (a sticker), without naming
+        the object from it."""
+        return self._say("compose.small_text", text=text)
+
+    def named_missing(self, noun: str) -> str:
+        """Say that the object the question names was not found in the photo."""
+        return self._say(f"compose.named_missing.{noun}")
+
     def object_guess(self, label: str, confidence: Confidence) -> str:
         """Hedged statement of what the object probably is."""
         thing = object_name(label, language=self.language)
