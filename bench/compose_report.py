@@ -12,6 +12,7 @@ FACE_LABELS = REPO_ROOT / "bench" / "data" / "face_attributes.json"
 # English words that show an answer said a visible attribute of a person.
 ATTRIBUTE_WORDS = re.compile(r"smil|camera|wearing|hair|eyes|glasses", re.IGNORECASE)
 ROTATION_WORDS = re.compile(r"upside down|on its side", re.IGNORECASE)
+GUESS = re.compile(r"(?:It looks like|It is probably) (.+?)(?:, but|\.)")
 HEDGES = ("may say", "かもしれません", "hard to make out", "読みにくい")
 
 
@@ -87,6 +88,15 @@ def report(results: dict[str, Any], heldout: dict[str, Any], ten: Any, questions
                 small += 1
                 false_rotation += bool(ROTATION_WORDS.search(text))
         row["objects held-out: large labelled object named"] = f"{named}/{total}"
+        guessed = wrong_guess = 0
+        for photo, label in heldout.items():
+            text = probes.get(f"heldout/{photo}|What is this?|en", "")
+            match = GUESS.search(text)
+            if match is None or "objects" not in label:
+                continue
+            guessed += 1
+            wrong_guess += not any(obj.lower() in match.group(1).lower() for obj in label["objects"])
+        row["objects held-out: object guesses said, of them wrong"] = f"{guessed}/{wrong_guess}"
         row["rotation held-out: said on small-text photos"] = f"{false_rotation}/{small}"
         milk = probes.get("heldout/r05_milk_upside_down.jpg|Which milk is this?|en", "")
         row["milk r05 says 2%"] = str("2%" in milk)

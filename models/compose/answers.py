@@ -61,9 +61,9 @@ def identify(ctx: AnswerContext) -> Block:
             out.append(book.object_unknown())
     elif salient:
         out.append(book.salient_text(salient))
-        unclear = findings.tall_unclear_lines(analysis)
-        if unclear:
-            out.append(book.text_unclear(unclear))
+    unclear = findings.tall_unclear_lines(analysis) if salient else ()
+    if unclear:
+        out.append(book.text_unclear(unclear))
     variants = findings.variant_lines(analysis, exclude=salient or "")
     if variants:
         out.append(book.variant_text(variants))

@@ -17,6 +17,11 @@ from models.types import FaceBox, ImageAnalysis, TextLine
 CONFIDENT_TEXT = 0.75  # OCR line confidence read as-is; 0.5-0.75 is read as "may say"
 SCENE_HIGH = 0.6  # "It looks like a mug."
 SCENE_MODERATE = 0.35  # "It is probably a mug, but I am not sure."; below: say nothing
+# The centre crop's label replaces the frame's only from this probability: below it,
+# centre guesses on the shared photos were mostly wrong (a key as "rubber eraser"
+# 0.36, a star as "hair clip" 0.51, a mug as "adhesive bandage" 0.45; test table in
+# tests/models/test_compose_objects.py).
+SCENE_CENTRE = 0.6
 MIN_COLOUR_FRACTION = 0.1
 UNPROMPTED_FACE_SIZE = 0.02
 # Issues that make the classifier's top guess unreliable: its confidence is lowered one step.
@@ -86,6 +91,7 @@ def variant_lines(analysis: ImageAnalysis, *, exclude: str = "") -> tuple[str, .
     found = sorted(
         (line for line in lines
          if _VARIANT.search(line.text) and line.text not in exclude
+         and len(line.text.split()) <= _MAX_NAME_WORDS - 1
          and _height(line) >= VARIANT_MIN_HEIGHT * tallest),
         key=_height, reverse=True,
     )  # fmt: skip
@@ -128,12 +134,19 @@ def object_guess(analysis: ImageAnalysis, *, has_name: bool = False) -> ObjectGu
     top = max(analysis.scene, key=lambda label: label.probability)
     label, probability = top.label, top.probability
     main = analysis.main_object
-    if not has_name and main is not None and main.probability > probability:
-        # Without a name read, the centre crop may name a smaller object in the middle.
-        label, probability = main.label, main.probability
+    centre_only = False
+    if (
+        not has_name
+        and main is not None
+        and main.probability > probability
+        and main.probability >= SCENE_CENTRE
+    ):
+        # Without a name read, a confident centre crop names a smaller object in the
+        # middle (the squirrel, the cat); said as "probably" at most.
+        label, probability, centre_only = main.label, main.probability, True
     if label in _PRINTED and not analysis.text_lines:
         return None
-    degraded = any(issue.kind in _DEGRADING for issue in analysis.quality.issues)
+    degraded = centre_only or any(issue.kind in _DEGRADING for issue in analysis.quality.issues)
     if has_name:
         if probability >= SCENE_CERTAIN and not degraded:
             return ObjectGuess(label, "high")

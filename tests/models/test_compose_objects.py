@@ -113,3 +113,22 @@ def test_named_object_answers() -> None:
     )
     assert "靴は見つかりませんでした" in answer("heldout/opencv_fruits.jpg", "靴は何色？", "ja")
     assert named_object("What colour is this?", analysis("heldout/opencv_fruits.jpg")) is None
+
+
+# SCENE_CENTRE = 0.6: a centre-crop label replaces the frame's only from 0.6 (and is
+# said as "probably"): below it the shared photos' centre guesses were wrong.
+@pytest.mark.parametrize(
+    ("key", "question", "said", "not_said"),
+    [
+        ("shared/VizWiz_test_00000005.jpg", "What kind of key is this?", None, "eraser"),  # 0.36
+        ("shared/VizWiz_test_00000035.jpg", "What is this shape?", None, "hair clip"),  # 0.51
+        ("shared/VizWiz_test_00000063.jpg", "What is this?", None, "adhesive bandage"),  # 0.45
+        ("heldout/opencv_squirrel_cls.jpg", "What is this?", "probably a fox squirrel", None),
+    ],
+)
+def test_centre_crop_guess_table(
+    key: str, question: str, said: str | None, not_said: str | None
+) -> None:
+    text = answer(key, question)
+    assert said is None or said in text, text
+    assert not_said is None or not_said not in text, text
