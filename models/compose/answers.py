@@ -87,6 +87,13 @@ def colour(ctx: AnswerContext) -> Block:
     names = findings.dominant_colours(ctx.analysis, limit=2 if ctx.detail == "brief" else 3)
     lead: list[str] = []
     named = named_object(ctx.question, ctx.analysis)
+    region = findings.named_region(ctx.analysis, named.noun if named else None)
+    if region is not None:
+        # Seen in one part of the photo: that part's colours answer the question.
+        region_colours = findings.region_colours(region, limit=2 if ctx.detail == "brief" else 3)
+        if region_colours:
+            return Block("colour", (ctx.book.named_region(region.label, region.position),
+                                    ctx.book.object_colours(region_colours)), True)  # fmt: skip
     if named is not None:
         if named.label is None:
             lead.append(ctx.book.named_missing(named.noun))
@@ -94,7 +101,10 @@ def colour(ctx: AnswerContext) -> Block:
             lead.append(ctx.book.object_guess(named.label, "moderate"))
     if not names:
         return Block("colour", (*lead, ctx.book.no_colour()), False)
-    return Block("colour", (*lead, ctx.book.colours(names)), named is None or bool(named.label))
+    if named is not None:
+        # Not located: the photo's colours, said as the photo's, not as the object's.
+        return Block("colour", (*lead, ctx.book.photo_colours(names)), False)
+    return Block("colour", (ctx.book.colours(names),), True)
 
 
 def people(ctx: AnswerContext) -> Block:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models.compose.extract import find_numbers
 from models.compose.phrases import Confidence
-from models.types import FaceBox, ImageAnalysis, TextLine
+from models.types import FaceBox, ImageAnalysis, ObjectRegion, TextLine
 
 CONFIDENT_TEXT = 0.75  # OCR line confidence read as-is; 0.5-0.75 is read as "may say"
 SCENE_HIGH = 0.6  # "It looks like a mug."
@@ -217,3 +217,23 @@ def tall_unclear_lines(analysis: ImageAnalysis) -> tuple[str, ...]:
         if not is_confident(line) and line.confidence >= 0.5
         and _height(line) >= 0.7 * tallest and _NAMELIKE.search(line.text)
     )  # fmt: skip
+
+
+# The named object's best tile must score this much to be said with its own colours
+# (tests/models/test_compose_objects.py lists the photos that set it).
+REGION_SEEN = 0.3
+
+
+def named_region(analysis: ImageAnalysis, noun: str | None) -> ObjectRegion | None:
+    """The region found for the object the question names, when it was seen clearly."""
+    region = analysis.named_region
+    if noun is None or region is None or region.noun != noun:
+        return None
+    return region if region.probability >= REGION_SEEN else None
+
+
+def region_colours(region: ObjectRegion, *, limit: int) -> tuple[str, ...]:
+    """The dominant colour names of the named object's region, most dominant first."""
+    names = [c.name for c in sorted(region.colours, key=lambda c: c.fraction, reverse=True)
+             if c.fraction >= MIN_COLOUR_FRACTION]  # fmt: skip
+    return tuple(dict.fromkeys(names))[:limit]

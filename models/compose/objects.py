@@ -49,6 +49,13 @@ _NOUNS: dict[str, re.Pattern[str]] = {
 SEEN = 0.1
 
 
+def asked_noun(question: str | None) -> str | None:
+    """The known object a question names ("shoes" for "what colour are my shoes?")."""
+    if not question:
+        return None
+    return next((noun for noun, pattern in _NOUNS.items() if pattern.search(question)), None)
+
+
 @dataclass(frozen=True)
 class NamedObject:
     """The noun the question used, and the classifier's class for it (None = not seen)."""
@@ -62,7 +69,7 @@ def named_object(question: str | None, analysis: ImageAnalysis) -> NamedObject |
     question names none of the known objects (or the scene analyzer did not run)."""
     if not question or not analysis.scene:
         return None
-    noun = next((n for n, pattern in _NOUNS.items() if pattern.search(question)), None)
+    noun = asked_noun(question)
     if noun is None:
         return None
     seen = [

@@ -96,6 +96,32 @@ class Phrasebook:
         the object from it."""
         return self._say("compose.small_text", text=text)
 
+    def named_region(self, label: str, position: str) -> str:
+        """Say where the object the question named was seen ("probably a loafer, at the
+        bottom right")."""
+        thing = object_name(label, language=self.language)
+        return self._say("compose.named_region", thing=thing, where=self._where(position))
+
+    def object_colours(self, names: Sequence[str]) -> str:
+        """Name the colours of the named object's region, most dominant first."""
+        spoken = [colour_name(name, self.language) for name in names]
+        return plural_message(
+            "compose.object_colours",
+            len(spoken),
+            language=self.language,
+            colours=self._list(spoken, kind="colours"),
+        )
+
+    def photo_colours(self, names: Sequence[str]) -> str:
+        """Name the whole photo's colours when the object asked about was not located."""
+        spoken = [colour_name(name, self.language) for name in names]
+        return plural_message(
+            "compose.photo_colours",
+            len(spoken),
+            language=self.language,
+            colours=self._list(spoken, kind="colours"),
+        )
+
     def named_missing(self, noun: str) -> str:
         """Say that the object the question names was not found in the photo."""
         return self._say(f"compose.named_missing.{noun}")

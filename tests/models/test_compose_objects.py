@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from app.ingest import decode_photo
+from models.analysis import AnalysisSuite
 from models.analyzers.quality import QualityThresholds, finalize_quality
 from models.compose import compose_answer
-from models.compose.findings import SMALL_TEXT_AREA
+from models.compose.findings import REGION_SEEN, SMALL_TEXT_AREA
 from models.compose.objects import SEEN, named_object
 from models.types import DescribeRequest, ImageAnalysis, QualityReport
 
@@ -108,6 +110,7 @@ def test_named_object(key: str, question: str, label: str | None) -> None:
 def test_named_object_answers() -> None:
     shoes = answer("shared/VizWiz_test_00000056.jpg", "What color are my shoes?")
     assert shoes.startswith("It is probably a loafer")
+    assert "The main colours in the photo as a whole are" in shoes
     assert answer("heldout/opencv_fruits.jpg", "What color are my shoes?").startswith(
         "I can't find shoes in the photo."
     )
@@ -132,3 +135,37 @@ def test_centre_crop_guess_table(
     text = answer(key, question)
     assert said is None or said in text, text
     assert not_said is None or not_said not in text, text
+
+
+@pytest.fixture(scope="module")
+def suite() -> AnalysisSuite:
+    return AnalysisSuite.create(enable_explicit=False, enable_face_attributes=False)
+
+
+# REGION_SEEN = 0.3: the best tile's score for the named object, on the shared photos.
+# Mug 57: 0.81 (bottom left, red); laptop 03: 0.75; bottle 23: 0.38. The loafer of 56
+# scores 0.27 in the centre tile and 0.00 in the bottom-right tile that holds it, so
+# it is not located (the photo's colours are said as the photo's).
+@pytest.mark.parametrize(
+    ("number", "question", "located", "colour"),
+    [
+        (57, "What colour is my mug?", True, "red"),
+        (3, "What colour is my laptop?", True, "black"),
+        (56, "What color are my shoes?", False, None),
+    ],
+)
+async def test_named_region_on_real_photos(
+    suite: AnalysisSuite, photos_dir: Path, number: int, question: str, located: bool,
+    colour: str | None,
+) -> None:
+    photo = (photos_dir / f"VizWiz_test_{number:08d}.jpg").read_bytes()
+    found = await suite.analyze(decode_photo(photo).image, question=question)
+    assert found.named_region is not None
+    assert (found.named_region.probability >= REGION_SEEN) is located
+    request = DescribeRequest(image=None, question=question, detail="standard", language="en",
+                              analysis=found)  # fmt: skip
+    text = compose_answer(request).text
+    if located:
+        assert f"Its main colours are {colour}" in text, text
+    else:
+        assert "photo as a whole" in text, text
