@@ -146,7 +146,9 @@ class QualityAnalyzer:
             QualityIssue(
                 kind,
                 round(float(score), 3),
-                guidance_for(kind, language="en"),
+                guidance_for(
+                    kind, language="en", cause="motion" if moved and kind == "blurry" else ""
+                ),
                 cause=("motion" if moved else "focus") if kind == "blurry" else "",
             )
             for kind, score in kinds.items()
@@ -310,6 +312,7 @@ def finalize_quality(
                 language=language,
                 edges=issue.edges,
                 rotation_degrees=issue.rotation_degrees,
+                cause=issue.cause,
             ),
         )
         for issue in issues

@@ -74,6 +74,8 @@ def identify(ctx: AnswerContext) -> Block:
     faces = findings.notable_faces(analysis)
     if faces:
         out.append(book.people(faces, ctx.detail == "detailed"))
+        if ctx.detail == "detailed":
+            out.extend(person_details(ctx, aspects=()))
     if not out:
         out.append(book.object_unknown())
         if "ocr" in analysis.failed_analyzers:

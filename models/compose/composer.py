@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from models.compose import findings
+from models.compose.answers import person_details
 from models.compose.blocks import AnswerContext, Block, Family
 from models.compose.intent import route_question
 from models.compose.intents import family_of, intent_spec
@@ -114,6 +115,7 @@ def _context(ctx: AnswerContext, asked: set[Family], *, already: list[str]) -> l
     faces = findings.notable_faces(analysis)
     if not asked & {"people", "object", "overview"} and faces:
         extra.append(book.people(faces, True))
+        extra.extend(person_details(ctx, aspects=()))
     if not asked & {"text", "overview"}:
         lines = findings.confident_lines(analysis)
         salient = findings.salient_text(analysis) or ""

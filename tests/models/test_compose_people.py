@@ -150,3 +150,13 @@ def test_contract_carries_the_attributes_and_hides_them_on_refusal() -> None:
         backend_name="local", analysis_models=(), language="en", detail="standard",
     )  # fmt: skip
     assert refused.people.faces == []
+
+
+def test_detailed_description_includes_what_is_visible() -> None:
+    request = DescribeRequest(
+        image=None, question=None, detail="detailed", language="en", analysis=ONE
+    )
+    text = compose_answer(request).text
+    assert "What I can see of the person: smiling" in text
+    brief = DescribeRequest(image=None, question=None, detail="brief", language="en", analysis=ONE)
+    assert "smiling" not in compose_answer(brief).text

@@ -91,3 +91,20 @@ def test_variant_table() -> None:
 def test_which_milk_says_two_percent(analysis: ImageAnalysis) -> None:
     assert "2%" in answer(analysis, "Which milk is this?")
     assert "2%" in answer(analysis, "これは何ですか？", "ja")
+
+
+@pytest.mark.parametrize(
+    ("cause", "language", "says"),
+    [
+        ("motion", "en", "blurred by movement: hold the phone still"),
+        ("motion", "ja", "手ぶれ"),
+        ("focus", "en", "move it a little further from the item"),
+        ("", "en", "move it a little further from the item"),
+    ],
+)
+def test_blur_guidance_follows_its_cause(cause: str, language: str, says: str) -> None:
+    from models.types import QualityIssue, QualityReport
+
+    issue = QualityIssue("blurry", 0.7, "", cause=cause)  # type: ignore[arg-type]
+    blurred = ImageAnalysis(width=640, height=480, quality=QualityReport(issues=(issue,)))
+    assert says in answer(blurred, "What is this?", language)
