@@ -80,6 +80,9 @@ def identify(ctx: AnswerContext) -> Block:
         out.append(book.object_unknown())
         if "ocr" in analysis.failed_analyzers:
             out.append(book.ocr_failed())
+    if guess is None and "scene" in analysis.skipped_analyzers:
+        # A follow-up on a photo that was not kept, first described for its text only.
+        out.append(book.not_analyzed("scene"))
     return Block("identify", tuple(out), bool(salient or guess or faces or variants))
 
 
@@ -102,6 +105,8 @@ def colour(ctx: AnswerContext) -> Block:
         else:
             lead.append(ctx.book.object_guess(named.label, "moderate"))
     if not names:
+        if "colours" in ctx.analysis.skipped_analyzers:
+            return Block("colour", (ctx.book.not_analyzed("colours"),), False)
         return Block("colour", (*lead, ctx.book.no_colour()), False)
     if named is not None:
         # Not located: the photo's colours, said as the photo's, not as the object's.
@@ -119,6 +124,8 @@ def people(ctx: AnswerContext) -> Block:
     if not faces:
         return Block("people", (ctx.book.no_people(),), False)
     where = ctx.book.people(faces, ctx.detail == "detailed")
+    if "face_attributes" in ctx.analysis.skipped_analyzers:
+        return Block("people", (where, ctx.book.not_analyzed("face_attributes")), True)
     details = person_details(ctx, aspects=ctx.route.people_aspects)
     if ctx.route.people_aspects and len(faces) == 1:
         # "Is he smiling?" -> the answer first, then where the face is.

@@ -122,6 +122,11 @@ class Phrasebook:
             colours=self._list(spoken, kind="colours"),
         )
 
+    def not_analyzed(self, analyzer: str) -> str:
+        """Say that this was not looked at when the photo was described (the question
+        did not need it) and the photo was not kept, so it cannot be checked now."""
+        return self._say(f"compose.not_analyzed.{analyzer}")
+
     def named_missing(self, noun: str) -> str:
         """Say that the object the question names was not found in the photo."""
         return self._say(f"compose.named_missing.{noun}")

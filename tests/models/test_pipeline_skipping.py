@@ -72,9 +72,15 @@ async def test_follow_up_needing_a_skipped_analyzer(
     )  # fmt: skip
     assert "What I can see of the person" in retained.text
     assert retained.people.faces[0].facing_camera is not None
-    # Photo not retained: answered from the stored analysis, without the attributes.
+    # Photo not retained: answered from the stored analysis, saying what was not looked at.
     stored = await pipeline.answer(
         image=None, analysis=first.analysis, question="Describe the person",
         detail="standard", language="en",
     )  # fmt: skip
-    assert stored.text == "I can see one person's face in the centre."
+    assert stored.text.startswith("I can see one person's face in the centre.")
+    assert "did not look closely at faces" in stored.text
+    colour = await pipeline.answer(
+        image=None, analysis=first.analysis, question="What colour is it?",
+        detail="standard", language="ja",
+    )  # fmt: skip
+    assert "色を調べておらず" in colour.text
