@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from app.handoff.cli import handoff_cli, volunteer_cli
 from app.qa.cli import qa_cli
 from app.settings import Settings
 
@@ -24,6 +25,9 @@ cli.add_typer(accounts_cli, name="accounts")
 cli.add_typer(models_cli, name="models")
 cli.add_typer(safety_cli, name="safety")
 cli.add_typer(qa_cli, name="qa")
+# issue 7 (handoff): `sightline volunteer reinstate EMAIL`, `sightline handoff schema`
+cli.add_typer(volunteer_cli, name="volunteer")
+cli.add_typer(handoff_cli, name="handoff")
 
 DetailOption = Literal["brief", "standard", "detailed"]
 

@@ -11,10 +11,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
 
-from app.api import auth_routes, description_routes, health_routes, metrics_routes
+from app.api import (  # issue 7: volunteer handoff
+    auth_routes,
+    description_routes,
+    handoff_routes,
+    health_routes,
+    metrics_routes,
+    ws_routes,
+)
 from app.api.errors import install_error_handlers
 from app.api.fault_errors import install_fault_handlers
-from app.api.observe import RequestObserver
 from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
@@ -69,11 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_routes.router)  # issue 13 (harden): /metrics behind a token
     app.include_router(auth_routes.router)
     app.include_router(description_routes.router)
+    app.include_router(handoff_routes.router)  # issue 7
+    app.include_router(ws_routes.router)  # issue 7: /v1/ws
     install_openapi(app)
     install_offline_docs(app)
 
-    app.add_middleware(RequestObserver)
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
-    # headers, then body size/time limits and the token check before an upload is read.
+    # headers, the request observer (metrics, logs, the 500 body), then body size/time
+    # limits and the token check before an upload is read.
     install_edge_middleware(app, settings)
     return app

@@ -17,6 +17,7 @@ from app.backends import create_backend
 from app.db.engine import DatabaseTimeouts, create_engine, create_session_factory
 from app.describe.pipeline import DescribePipeline
 from app.describe.retention import PhotoStore
+from app.handoff.service import HandoffService, handoff_service
 from app.ingest_pool import MSG_BUSY, PhotoDecoder
 from app.ratelimit import RateLimiter, create_rate_limiter
 from app.settings import Settings
@@ -54,6 +55,7 @@ class AppServices:
     limiter: RateLimiter
     describe: PipelineServices
     bounds: WorkBounds
+    handoff: HandoffService  # issue 7: volunteer handoff (sockets, matching, broker)
 
     @property
     def refresh_ttl(self) -> timedelta:
@@ -101,7 +103,9 @@ async def pipeline_services(
             ),
             analysis=analysis,
             backend=backend,
-            safety=SafetyPipeline.create(),
+            safety=SafetyPipeline.create(
+                capabilities=person_capabilities(settings.backend, analysis)
+            ),
             executor=executor,
             analysis_models=analysis_models,
         )
@@ -141,11 +145,15 @@ async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     )
     limiter = create_rate_limiter(settings)
     try:
-        async with pipeline_services(settings, bounds) as describe:
+        sessions = create_session_factory(engine)
+        async with (
+            pipeline_services(settings, bounds) as describe,
+            handoff_service(settings, sessions, sqlite=engine.dialect.name == "sqlite") as handoff,
+        ):
             yield AppServices(
                 settings=settings,
                 engine=engine,
-                sessions=create_session_factory(engine),
+                sessions=sessions,
                 passwords=PasswordService(pool=password_pool),
                 tokens=TokenService(
                     secret=settings.signing_secret,
@@ -154,7 +162,19 @@ async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
                 limiter=limiter,
                 describe=describe,
                 bounds=bounds,
+                handoff=handoff,
             )
     finally:
         password_pool.close()
         await engine.dispose()
+
+
+# safety2 (issue 10 part 3): a person refusal offers only what this backend can describe.
+def person_capabilities(backend: str, analysis: AnalysisSuite) -> tuple[str, ...]:
+    """What the configured backend can say about a person (safety.capabilities): a generative
+    backend describes what it sees; the local describer only what its analyzers measure."""
+    from safety.capabilities import GENERATIVE, LOCAL_FACE_ATTRIBUTES, LOCAL_FACES_ONLY
+
+    if backend != "local":
+        return GENERATIVE
+    return LOCAL_FACE_ATTRIBUTES if analysis.face_attributes is not None else LOCAL_FACES_ONLY

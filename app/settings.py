@@ -91,6 +91,26 @@ class Settings(BaseSettings):
     database_pool_timeout_s: float = Field(default=5.0, gt=0)
     metrics_token: str | None = None
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # --- harden2 (issue 13 part B) ---
+    # An Idempotency-Key claim in progress is a lease renewed every third of this:
+    # a retry after the owner died takes the key over within it.
+    idempotency_lease_s: float = Field(default=10.0, gt=0)
+
+    # --- volunteer handoff (issue 7; see docs/handoff-design.md) ---
+    handoff_fanout: int = Field(default=3, ge=1, le=50)
+    handoff_offer_s: float = Field(default=30.0, gt=0)
+    handoff_ring_timeout_s: float = Field(default=120.0, gt=0)
+    # Browser origins allowed to open /v1/ws (comma-separated); the server's own origin always is.
+    allowed_origins: str = ""
+    handoff_retain_days: float = Field(default=30.0, gt=0)
+    handoff_sweep_s: float = Field(default=1.0, gt=0)
+    handoff_heartbeat_s: float = Field(default=10.0, gt=0)
+    handoff_presence_stale_s: float = Field(default=25.0, gt=0)
+    handoff_auth_timeout_s: float = Field(default=5.0, gt=0)
+    handoff_max_frame_bytes: int = Field(default=64 * 1024, gt=0)
+    handoff_frames_per_s: float = Field(default=20.0, gt=0)
+    handoff_frame_burst: int = Field(default=100, ge=1)
+    handoff_redis_prefix: str = "sightline-handoff"
 
     @field_validator("trusted_proxies")
     @classmethod

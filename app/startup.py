@@ -111,4 +111,8 @@ def uvicorn_config(app: FastAPI, settings: Settings, *, host: str, port: int) ->
         # whatever FORWARDED_ALLOW_IPS says, and anyone there could pick their address.
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        # issue 7 (handoff): a volunteer whose connection died stops being rung within
+        # 30 s: a ping every 10 s, and no pong within 10 s closes the socket.
+        ws_ping_interval=10.0,
+        ws_ping_timeout=10.0,
     )

@@ -196,6 +196,7 @@ def main() -> None:
     results["new"] = worker_json(REPO_ROOT)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    sys.path.insert(0, str(REPO_ROOT))
     from bench.compose_report import report
 
     report(results, json.loads(HELDOUT_LABELS.read_text())["photos"], TEN_PEOPLE, PEOPLE_QUESTIONS)

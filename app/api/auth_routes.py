@@ -117,9 +117,13 @@ async def refresh_token(body: RefreshBody, services: ServicesDep, session: Sessi
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 503),
 )
-async def log_out(auth: AuthDep, session: SessionDep) -> Response:
+async def log_out(
+    auth: AuthDep, services: ServicesDep, session: SessionDep, background: BackgroundTasks
+) -> Response:
     """Revoke this login: its access and refresh tokens stop working."""
     await auth_service.log_out(session=session, session_id=auth.session_id)
+    # issue 7: the account's sockets close once the revocation is committed.
+    background.add_task(services.handoff.kick, account_id=auth.account.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -136,9 +140,13 @@ async def erase_me(
     auth: AuthDep, services: ServicesDep, session: SessionDep, background: BackgroundTasks
 ) -> Response:
     """Erase the account and everything it owns: rows and stored photos."""
+    # issue 7: end the account's open handoffs first (the other side is told), and
+    # close its sockets once the erasure is committed.
+    await services.handoff.close_account(auth.account.id)
     await describe_service.erase_account(
         session=session, describe=services.describe, account_id=auth.account.id
     )
+    background.add_task(services.handoff.kick, account_id=auth.account.id)
     # After the commit (background tasks run once the response is sent): push the
     # erased pages out of SQLite's WAL (issue 13, docs/security.md).
     background.add_task(checkpoint_after_erasure, services.engine)

@@ -5,12 +5,25 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    File,
+    Form,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
+from app.api.fault_errors import UNAVAILABLE_DETAIL, classify_fault
 from app.api.responses import error_responses
 from app.describe import service as describe_service
 from app.describe.pipeline import StreamEvent
@@ -33,6 +46,7 @@ from app.schemas.descriptions import (
     FollowUpBody,
 )
 from app.schemas.feedback import FeedbackBody, FeedbackOut
+from app.schemas.fields import IdempotencyKey, LanguageTag, PageCursor, PhotoQuestion, ResourceId
 from models.types import Detail
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
@@ -40,6 +54,9 @@ logger = logging.getLogger(__name__)
 
 _NO_SUCH_DESCRIPTION = NotFoundError("No such description.")
 _BUSY = ServiceUnavailableError(MSG_BUSY)
+
+# Every path id is checked once, here: a malformed id is a 422 naming it, never a query.
+DescriptionId = Annotated[ResourceId, Path(description="Description id (UUID).")]
 
 _STREAM_EXAMPLE = (
     'event: delta\ndata: {"text": "A can of Kirkland sliced peaches."}\n\n'
@@ -98,15 +115,15 @@ async def create_description(
     response: Response,
     photo: Annotated[UploadFile, File(description="JPEG, PNG or HEIC/HEIF photo.")],
     question: Annotated[
-        str | None,
-        Form(max_length=MAX_QUESTION_CHARS, description="Optional question about the photo."),
+        PhotoQuestion | None,
+        Form(description="Optional question about the photo (blank means none)."),
     ] = None,
     detail: Annotated[
         Detail, Form(description="How much to say: `brief`, `standard` or `detailed`.")
     ] = "standard",
     language: Annotated[
-        str | None,
-        Form(max_length=35, description="Answer language (BCP 47); else `Accept-Language`."),
+        LanguageTag | None,
+        Form(description="Answer language (BCP 47); else `Accept-Language`."),
     ] = None,
     accept_language: Annotated[
         str | None, Header(description="Preferred answer languages, with q-weights.")
@@ -115,8 +132,8 @@ async def create_description(
         str | None, Header(description="`text/event-stream` to stream the answer.")
     ] = None,
     idempotency_key: Annotated[
-        str | None,
-        Header(max_length=255, description="Retries with the same key get the same description."),
+        IdempotencyKey | None,
+        Header(description="Retries with the same key get the same description."),
     ] = None,
 ) -> Description | StreamingResponse:
     """Describe a photo, answering the optional question.
@@ -156,6 +173,7 @@ async def create_description(
         language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
+        idempotency_lease=timedelta(seconds=services.settings.idempotency_lease_s),
         abandoned=request.is_disconnected,
     )
     if replayed:
@@ -171,7 +189,14 @@ async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterat
             yield f"event: {event.kind}\ndata: {event.data.model_dump_json()}\n\n"
     except SightlineError as error:
         yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
-    except Exception:
+    except Exception as error:
+        if (dependency := classify_fault(error)) is not None:
+            # The same answer a fault gets before the stream starts (a 503), as an event.
+            logger.warning("dependency unavailable", extra={"dependency": dependency,
+                                                            "error_type": type(error).__name__})
+            body = {"error": "unavailable", "detail": UNAVAILABLE_DETAIL}
+            yield f"event: error\ndata: {json.dumps(body)}\n\n"
+            return
         logger.exception("streamed description failed")
         body = {
             "error": "internal_error",
@@ -190,7 +215,7 @@ async def list_descriptions(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
     cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+        PageCursor | None, Query(description="`next_cursor` of the previous page.")
     ] = None,
 ) -> DescriptionPage:
     """The caller's history, newest first; pass `next_cursor` back as `cursor` for more."""
@@ -202,10 +227,10 @@ async def list_descriptions(
 @router.get(
     "/{description_id}",
     response_model=DescriptionWithFollowUps,
-    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+    responses=error_responses(401, 404, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def get_description(
-    description_id: str, auth: AuthDep, session: SessionDep
+    description_id: DescriptionId, auth: AuthDep, session: SessionDep
 ) -> DescriptionWithFollowUps:
     """One of the caller's descriptions with its follow-up questions."""
     return await describe_service.get_description_or_raise(
@@ -216,10 +241,10 @@ async def get_description(
 @router.delete(
     "/{description_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+    responses=error_responses(401, 404, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def delete_description(
-    description_id: str, auth: AuthDep, services: ServicesDep, session: SessionDep
+    description_id: DescriptionId, auth: AuthDep, services: ServicesDep, session: SessionDep
 ) -> Response:
     """Delete one of the caller's descriptions and its retained photo."""
     await describe_service.delete_description(
@@ -240,7 +265,7 @@ async def delete_description(
     ),
 )
 async def ask_follow_up(
-    description_id: str,
+    description_id: DescriptionId,
     body: FollowUpBody,
     auth: AuthDep,
     services: ServicesDep,
@@ -260,7 +285,7 @@ async def ask_follow_up(
         describe=services.describe,
         owner_id=auth.account.id,
         description_id=description_id,
-        question=body.question.strip(),
+        question=body.question,
         detail=body.detail,
         language=language,
         abandoned=request.is_disconnected,
@@ -274,7 +299,7 @@ async def ask_follow_up(
     responses=error_responses(401, 404, 413, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def add_feedback(
-    description_id: str, body: FeedbackBody, auth: AuthDep, session: SessionDep
+    description_id: DescriptionId, body: FeedbackBody, auth: AuthDep, session: SessionDep
 ) -> FeedbackOut:
     """Say whether a description helped, was wrong, or should be reported."""
     return await describe_service.add_feedback(

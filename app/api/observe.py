@@ -1,5 +1,11 @@
 """Count, time and log every HTTP request: route template, method, status, duration.
 
+It sits just inside the security headers (app/edge.py), outside the body limits,
+so edge answers (401 before an upload, 408, 413) are counted too; and it turns
+an exception that escaped every handler into the 500 body here, logged, counted
+and passing through the security headers (Starlette's outermost error
+middleware would answer it past all of them, issue 13 class 5).
+
 A pure ASGI middleware rather than `@app.middleware("http")`: Starlette's
 BaseHTTPMiddleware wraps `receive`, which hides a client's disconnect from
 `Request.is_disconnected()` (the describe gate asks it; docs/concurrency.md)
@@ -8,6 +14,7 @@ and buffers streamed responses through an extra task.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -30,15 +37,25 @@ class RequestObserver:
             return
         started = time.perf_counter()
         status = 500  # unless a response starts: an exception escaped every handler
+        response_started = False
 
         async def send_and_note_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note_status)
+        except Exception as error:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            logger.error("unhandled error", exc_info=error, extra={"route": route})
+            if response_started:
+                raise  # too late for a body: the server closes the connection
+            status = 500
+            await send_and_note_status(_INTERNAL_ERROR_START)
+            await send(_INTERNAL_ERROR_BODY)
         finally:
             # The router records the matched route in the shared scope; never the raw path.
             route = getattr(scope.get("route"), "path", "unmatched")
@@ -55,3 +72,17 @@ class RequestObserver:
                     "duration_ms": round(elapsed * 1000, 1),
                 },
             )
+
+
+_INTERNAL_ERROR_JSON = json.dumps(
+    {"error": "internal_error", "detail": "Something went wrong on our side. Please try again."}
+).encode()
+_INTERNAL_ERROR_START: Message = {
+    "type": "http.response.start",
+    "status": 500,
+    "headers": [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(_INTERNAL_ERROR_JSON)).encode()),
+    ],
+}
+_INTERNAL_ERROR_BODY: Message = {"type": "http.response.body", "body": _INTERNAL_ERROR_JSON}

@@ -139,3 +139,8 @@ class IdempotencyRecord(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# Issue 7 (handoff): its tables live in app/handoff/tables.py on this metadata; imported
+# here so that Base.metadata (migrations, the models-match-migrations test) always has them.
+import app.handoff.tables  # noqa: E402, F401

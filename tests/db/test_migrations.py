@@ -12,6 +12,9 @@ from app.db.migrate import downgrade_database, migration_heads, upgrade_database
 from app.db.tables import Base
 
 EXPECTED_TABLES = {"accounts", "auth_sessions", "descriptions", "description_turns", "feedback",
+                   # issue 7 (handoff, migration 0002)
+                   "handoffs", "handoff_events", "handoff_offers", "handoff_photos", "handoff_ratings",
+                   "handoff_reports", "handoff_blocks", "volunteer_profiles", "volunteer_presence",
                    "idempotency_keys", "alembic_version"}
 
 
