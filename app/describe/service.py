@@ -164,7 +164,9 @@ async def start_streamed_description(
     the last event has been produced."""
     await describe.admission.acquire(abandoned)
     try:
-        analyzed = await describe.pipeline.analyze_photo(photo=photo, language=language)
+        analyzed = await describe.pipeline.analyze_photo(
+            photo=photo, language=language, question=question, detail=detail
+        )
     except BaseException:
         describe.admission.release()
         raise
