@@ -58,11 +58,12 @@ _NAMING_PHRASE = re.compile(
     r"|(?:is|are|was) called)\s+(?:probably |likely |possibly |maybe |perhaps )?)"
     rf"(?P<name>{_NAME_SEQUENCE})"
 )
-# Someone asserted to be a named person: "he might be Juan", "she appears to be Ayesha Khan";
+# Someone asserted to be a named person: "he might be Juan", "she appears to be Ayesha Khan"
+# (not "they": "they are Adidas trainers");
 # with "it/this/that", only when the name is followed by what a person does ("It is Siobhan,
 # smiling"), so that "this is Tylenol from the pharmacy" stays.
 _IS_NAMED = re.compile(
-    r"(?i:\b(?:he|she|they)(?:'s| is| are| was| might be| may be| could be| must be"
+    r"(?i:\b(?:he|she)(?:'s| is| was| might be| may be| could be| must be"
     r"| appears to be| seems to be| looks to be)\s+(?:probably |likely |possibly |definitely )?)"
     rf"(?P<name>{_NAME_SEQUENCE})"
     r"|(?i:\b(?:it|this|that)(?:'s| is| might be| may be| could be| must be| appears to be))\s+"
