@@ -26,6 +26,7 @@ from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
 from app.services import AppServices, app_services
 from app.settings import Settings
+from app.web import install_web_clients
 
 logger = logging.getLogger("sightline.http")
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws_routes.router)  # issue 7: /v1/ws
     install_openapi(app)
     install_offline_docs(app)
+    install_web_clients(app)  # issue 8 (web): /app/ and /volunteer/, static files
 
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
     # headers, the request observer (metrics, logs, the 500 body), then body size/time

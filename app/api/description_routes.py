@@ -23,7 +23,7 @@ from fastapi import (
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
-from app.api.fault_errors import UNAVAILABLE_DETAIL, classify_fault
+from app.api.fault_errors import classify_fault
 from app.api.responses import error_responses
 from app.describe import service as describe_service
 from app.describe.pipeline import StreamEvent
@@ -46,13 +46,21 @@ from app.schemas.descriptions import (
     FollowUpBody,
 )
 from app.schemas.feedback import FeedbackBody, FeedbackOut
-from app.schemas.fields import IdempotencyKey, LanguageTag, PageCursor, PhotoQuestion, ResourceId
+from app.schemas.fields import (
+    HeaderValue,
+    IdempotencyKey,
+    LanguageTag,
+    PageCursor,
+    PhotoQuestion,
+    ResourceId,
+)
+from models.language import message
 from models.types import Detail
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
 logger = logging.getLogger(__name__)
 
-_NO_SUCH_DESCRIPTION = NotFoundError("No such description.")
+_NO_SUCH_DESCRIPTION = NotFoundError(key="error.no_such_description")
 _BUSY = ServiceUnavailableError(MSG_BUSY)
 
 # Every path id is checked once, here: a malformed id is a 422 naming it, never a query.
@@ -126,10 +134,10 @@ async def create_description(
         Form(description="Answer language (BCP 47); else `Accept-Language`."),
     ] = None,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
     accept: Annotated[
-        str | None, Header(description="`text/event-stream` to stream the answer.")
+        HeaderValue | None, Header(description="`text/event-stream` to stream the answer.")
     ] = None,
     idempotency_key: Annotated[
         IdempotencyKey | None,
@@ -158,7 +166,7 @@ async def create_description(
             abandoned=request.is_disconnected,
         )
         return StreamingResponse(
-            _server_sent_events(events),
+            _server_sent_events(events, language),
             status_code=status.HTTP_201_CREATED,
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
@@ -182,26 +190,27 @@ async def create_description(
     return body
 
 
-async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
-    """Render pipeline events as SSE; a failure mid-stream becomes an `error` event."""
+async def _server_sent_events(
+    events: AsyncIterator[StreamEvent], language: str
+) -> AsyncIterator[str]:
+    """Render pipeline events as SSE; a failure mid-stream becomes an `error` event,
+    said in the answer's language."""
     try:
         async for event in events:
             yield f"event: {event.kind}\ndata: {event.data.model_dump_json()}\n\n"
     except SightlineError as error:
-        yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
+        body = {"error": error.code, "detail": error.localized(language)}
+        yield f"event: error\ndata: {json.dumps(body)}\n\n"
     except Exception as error:
         if (dependency := classify_fault(error)) is not None:
             # The same answer a fault gets before the stream starts (a 503), as an event.
             logger.warning("dependency unavailable", extra={"dependency": dependency,
                                                             "error_type": type(error).__name__})
-            body = {"error": "unavailable", "detail": UNAVAILABLE_DETAIL}
+            body = {"error": "unavailable", "detail": message("error.unavailable", language=language)}
             yield f"event: error\ndata: {json.dumps(body)}\n\n"
             return
         logger.exception("streamed description failed")
-        body = {
-            "error": "internal_error",
-            "detail": "Something went wrong on our side. Please try again.",
-        }
+        body = {"error": "internal_error", "detail": message("error.internal", language=language)}
         yield f"event: error\ndata: {json.dumps(body)}\n\n"
 
 
@@ -271,7 +280,7 @@ async def ask_follow_up(
     services: ServicesDep,
     request: Request,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
 ) -> FollowUp:
     """Ask another question about the same photo."""
@@ -285,7 +294,7 @@ async def ask_follow_up(
         describe=services.describe,
         owner_id=auth.account.id,
         description_id=description_id,
-        question=body.question,
+        question=body.question.strip(),
         detail=body.detail,
         language=language,
         abandoned=request.is_disconnected,

@@ -24,7 +24,9 @@ from app.ingest import decode_photo, encode_jpeg
 from app.schemas.handoff import (
     HandoffCreateBody,
     HandoffCreated,
+    HandoffList,
     HandoffOut,
+    HandoffState,
     QuietHours,
     RatingBody,
     RatingOut,
@@ -141,6 +143,19 @@ async def create_handoff(
         note=body.note, photo=shared))
     return HandoffCreated(id=created.id, state="ringing", language=created.language,
                           created_at=created.created_at)
+
+
+@router.get("/handoffs", response_model=HandoffList, responses=error_responses(401, 422, 503))
+async def list_handoffs(
+    auth: AuthDep, services: ServicesDep,
+    state: Annotated[HandoffState | None, Query(description="Only handoffs in this state.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many.")] = 20,
+) -> HandoffList:
+    """The caller's handoffs, newest first: e.g. `?state=active` finds the call to rejoin
+    after an app restart."""
+    service = _service(services)
+    handoffs = await service.list_for(auth.account, state=state, limit=limit)
+    return HandoffList(handoffs=[_handoff_out(h, await service.volunteer_name(h)) for h in handoffs])
 
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffOut,

@@ -20,7 +20,9 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.i18n import negotiate_language
 from app.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS_TOTAL
+from models.language import message
 
 logger = logging.getLogger("sightline.http")
 
@@ -54,8 +56,9 @@ class RequestObserver:
             if response_started:
                 raise  # too late for a body: the server closes the connection
             status = 500
-            await send_and_note_status(_INTERNAL_ERROR_START)
-            await send(_INTERNAL_ERROR_BODY)
+            start, body = _internal_error(scope)
+            await send_and_note_status(start)
+            await send(body)
         finally:
             # The router records the matched route in the shared scope; never the raw path.
             route = getattr(scope.get("route"), "path", "unmatched")
@@ -74,15 +77,21 @@ class RequestObserver:
             )
 
 
-_INTERNAL_ERROR_JSON = json.dumps(
-    {"error": "internal_error", "detail": "Something went wrong on our side. Please try again."}
-).encode()
-_INTERNAL_ERROR_START: Message = {
-    "type": "http.response.start",
-    "status": 500,
-    "headers": [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(_INTERNAL_ERROR_JSON)).encode()),
-    ],
-}
-_INTERNAL_ERROR_BODY: Message = {"type": "http.response.body", "body": _INTERNAL_ERROR_JSON}
+def _internal_error(scope: Scope) -> tuple[Message, Message]:
+    """The 500 answer, said in the request's `Accept-Language`."""
+    accept_language = next(
+        (value.decode("latin-1") for name, value in scope.get("headers", [])
+         if name == b"accept-language"),
+        None,
+    )
+    detail = message("error.internal", language=negotiate_language(None, accept_language))
+    body = json.dumps({"error": "internal_error", "detail": detail}).encode()
+    start: Message = {
+        "type": "http.response.start",
+        "status": 500,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body}

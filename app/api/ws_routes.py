@@ -22,7 +22,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from app.auth import service as auth_service
-from app.errors import SightlineError
+from app.errors import ServiceUnavailableError, SightlineError
 from app.handoff.connections import Connection
 from app.handoff.errors import say, socket_language
 from app.handoff.frames import (
@@ -197,6 +197,12 @@ async def _handle(connection: Connection, handoff: HandoffService, text: str | N
         await _dispatch(connection, handoff, frame)
     except SightlineError as error:
         await _error(connection, error.code, error.detail, handoff_id)
+    except Exception as error:
+        # A database fault, say. Logged by type only: driver errors can quote the
+        # statement's parameters (message text) and must not reach the log.
+        logger.error("handoff frame failed", extra={"frame_type": kind, "error": type(error).__name__})
+        unavailable = ServiceUnavailableError()
+        await _error(connection, unavailable.code, unavailable.detail, handoff_id)
 
 
 async def _dispatch(connection: Connection, handoff: HandoffService, frame: Any) -> None:

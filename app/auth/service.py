@@ -23,10 +23,12 @@ from app.auth.tokens import (
 from app.db import accounts_repo
 from app.db.tables import Account, new_id
 from app.errors import ConflictError, NotAuthenticatedError, ValidationFailedError
+from app.schemas import fields
 
 Role = Literal["user", "volunteer", "admin"]
 ROLES: tuple[Role, ...] = ("user", "volunteer", "admin")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The request models' pattern (app/schemas/fields.py), so that both say the same.
+EMAIL_PATTERN = re.compile(fields.EMAIL_PATTERN)
 # A BCP 47 tag, simplified: a 2-3 letter language and subtags (script, region, variants).
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 MAX_LANGUAGES = 8

@@ -111,7 +111,9 @@ async def create_description(
         claim_id = claimed
     # While this request runs its claim is renewed; a killed process stops renewing.
     heartbeat = (
-        asyncio.create_task(keep_claim(sessions, claim_id=claim_id, lease=idempotency_lease))
+        _keep_running(
+            asyncio.create_task(keep_claim(sessions, claim_id=claim_id, lease=idempotency_lease))
+        )
         if claim_id
         else None
     )
@@ -218,14 +220,16 @@ async def start_streamed_description(
     return _prepend(first, stream)
 
 
-# Streamed answers whose reader may be gone: referenced here until they finish
-# (the event loop keeps only weak references to tasks).
-_PRODUCERS: set[asyncio.Task[None]] = set()
+# Tasks beside a request (streamed answers whose reader may be gone, idempotency
+# heartbeats being cancelled): referenced here until they finish, since the event
+# loop keeps only weak references to tasks.
+_BACKGROUND: set[asyncio.Task[None]] = set()
 
 
-def _keep_running(task: asyncio.Task[None]) -> None:
-    _PRODUCERS.add(task)
-    task.add_done_callback(_PRODUCERS.discard)
+def _keep_running(task: asyncio.Task[None]) -> asyncio.Task[None]:
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+    return task
 
 
 async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
@@ -268,15 +272,12 @@ async def _store_description(
         )
     except IntegrityError as error:
         _forget(stored)
-        raise NotAuthenticatedError(ACCOUNT_GONE_DETAIL) from error
+        raise NotAuthenticatedError(key="error.account_deleted") from error
     except BaseException:
         _forget(stored)
         raise
     DESCRIPTIONS_TOTAL.labels(outcome="refused" if answer.safety.refusal else "answered").inc()
     return description_out(row)
-
-
-ACCOUNT_GONE_DETAIL = "This account has been deleted."
 
 
 def _forget(stored: StoredPhoto | None) -> None:
@@ -362,7 +363,7 @@ async def ask_follow_up(
             )
     except IntegrityError as error:
         # Deleted while it was being answered (issue 13 class 6): gone, as a moment later.
-        raise NotFoundError("No such description.") from error
+        raise NotFoundError(key="error.no_such_description") from error
     return follow_up_out(turn)
 
 
@@ -401,7 +402,7 @@ async def delete_description(
     await describe.files.run(delete_photos, [row.photo_path])
     # Two deletes at once: the second finds nothing to delete, which is a 404, not a 500.
     if not await descriptions_repo.delete_description(session, description_id=row.id):
-        raise NotFoundError("No such description.")
+        raise NotFoundError(key="error.no_such_description")
 
 
 async def add_feedback(
@@ -425,7 +426,7 @@ async def add_feedback(
             comment=comment,
         )
     except IntegrityError as error:  # deleted between the check and the insert
-        raise NotFoundError("No such description.") from error
+        raise NotFoundError(key="error.no_such_description") from error
     return FeedbackOut(
         id=feedback.id,
         description_id=row.id,
@@ -456,7 +457,7 @@ async def _owned_or_raise(
         session, owner_id=owner_id, description_id=description_id
     )
     if row is None:
-        raise NotFoundError("No such description.")
+        raise NotFoundError(key="error.no_such_description")
     return row
 
 

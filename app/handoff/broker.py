@@ -86,29 +86,24 @@ class RedisBroker:
         self._handler: Handler | None = None
         self._on_resync: ResyncHandler | None = None
         self._task: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
 
     async def start(self, handler: Handler, on_resync: ResyncHandler) -> None:
-        """Subscribe (waits up to a few seconds for the first subscription)."""
+        """Subscribe in the background (start-up never waits for Redis: until the
+        subscription is up, and after every gap, sockets are resynced from the database)."""
         self._handler = handler
         self._on_resync = on_resync
         self._task = asyncio.create_task(self._run())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._subscribed.wait(), timeout=5)
 
     async def _run(self) -> None:
         assert self._handler is not None and self._on_resync is not None
-        first = True
+        failures = 0
         while True:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self._channel)
-                self._subscribed.set()
-                if not first:
-                    # Anything published while we were away is in the database: re-read it.
-                    logger.info("handoff broker resubscribed; resyncing")
-                    await self._on_resync()
-                first = False
+                failures = 0
+                # Anything published while we were not subscribed is in the database: re-read it.
+                await self._on_resync()
                 while True:
                     item = await pubsub.get_message(timeout=5.0)
                     if item is None or item.get("type") != "message":
@@ -127,11 +122,13 @@ class RedisBroker:
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
                 raise
             except Exception as error:
-                logger.warning("handoff broker connection lost; retrying",
-                               extra={"error": type(error).__name__})
+                if failures == 0:
+                    logger.warning("handoff broker connection lost; retrying",
+                                   extra={"error": type(error).__name__})
+                failures += 1
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(min(0.5 * failures, 5.0))
 
     async def publish(self, notification: dict[str, Any]) -> None:
         """Publish; a failure is logged, not raised (the database has the event, and the

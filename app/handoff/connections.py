@@ -40,6 +40,7 @@ class Attachment:
     floor: int
     sent: set[int] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pending: bool = False  # a delivery is scheduled and has not started reading yet
 
     def mark(self, seq: int) -> None:
         """Record `seq` as sent; move the floor over every contiguous sent seq."""

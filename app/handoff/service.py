@@ -47,7 +47,6 @@ from app.handoff.tables import (
     CANCELLED,
     ENDED,
     FINAL_STATES,
-    OPEN_STATES,
     RINGING,
     UNANSWERED,
     Handoff,
@@ -65,6 +64,7 @@ from app.settings import Settings
 logger = logging.getLogger("sightline.handoff")
 
 SUSPEND_AFTER_REPORTS = 3
+DELIVERY_CONCURRENCY = 8  # socket deliveries reading the database at once, per process
 CLOSE_LOGGED_OUT = 4401  # the socket's login ended (logout, account deleted)
 
 
@@ -107,6 +107,8 @@ class HandoffService:
         self.registry = Registry()
         self.process_id = str(uuid.uuid4())
         self._tasks: list[asyncio.Task[None]] = []
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._delivery_slots = asyncio.Semaphore(DELIVERY_CONCURRENCY)
         # SQLite has one writer: a transaction that read before writing fails at once
         # (not after busy_timeout) when another wrote meanwhile. The embedded
         # deployment is one process, so an in-process lock serializes handoff writes.
@@ -125,9 +127,9 @@ class HandoffService:
 
     async def close(self) -> None:
         """Stop background work, close sockets, forget this process's presence."""
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._deliveries]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         for connection in self.registry.all():
@@ -140,13 +142,20 @@ class HandoffService:
         await self.broker.close()
 
     async def _every(self, seconds: float, job: Any) -> None:
+        failing = False
         while True:
             try:
                 await job()
+                failing = False
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("handoff background job failed", extra={"job": job.__name__})
+            except Exception as error:
+                # Once per outage (a database down for minutes must not flood the log),
+                # by type only (driver errors can quote parameters).
+                if not failing:
+                    logger.error("handoff background job failed",
+                                 extra={"job": job.__name__, "error": type(error).__name__})
+                failing = True
             await asyncio.sleep(seconds)
 
     @asynccontextmanager
@@ -170,6 +179,16 @@ class HandoffService:
         """Open a ringing handoff and ring the first volunteers."""
         language = request.language or first_language(user)
         now = utc_now()
+        try:
+            handoff = await self._insert(user, request, language=language, now=now)
+        except IntegrityError as error:  # another request of this user's won (uq_handoffs_open_user)
+            raise ConflictError(say("already_open", first_language(user))) from error
+        logger.info("handoff requested", extra={"handoff_id": handoff.id, "language": language})
+        await self._publish_events(handoff, seq=1, state=RINGING)
+        await self.ring(handoff.id)
+        return handoff
+
+    async def _insert(self, user: Account, request: NewHandoff, *, language: str, now: datetime) -> Handoff:
         async with self._tx() as session:
             summary: str | None = None
             if request.description_id is not None:
@@ -194,9 +213,6 @@ class HandoffService:
             if request.photo is not None:
                 session.add(HandoffPhoto(handoff_id=handoff.id, data=request.photo))
             await session.flush()
-        logger.info("handoff requested", extra={"handoff_id": handoff.id, "language": language})
-        await self._publish_events(handoff, seq=1, state=RINGING)
-        await self.ring(handoff.id)
         return handoff
 
     async def load_photo_source(self, user: Account, description_id: str | None) -> str | None:
@@ -220,6 +236,16 @@ class HandoffService:
             raise not_found(first_language(account))
         return handoff
 
+    async def list_for(self, account: Account, *, state: str | None, limit: int) -> list[Handoff]:
+        """The account's handoffs (as user or accepted volunteer), newest first."""
+        query = select(Handoff).where(
+            (Handoff.user_id == account.id) | (Handoff.volunteer_id == account.id))
+        if state is not None:
+            query = query.where(Handoff.state == state)
+        async with self._read() as session:
+            return list(await session.scalars(
+                query.order_by(Handoff.created_at.desc(), Handoff.id).limit(limit)))
+
     async def volunteer_name(self, handoff: Handoff) -> str | None:
         """The accepted volunteer's display name."""
         if handoff.volunteer_id is None:
@@ -236,11 +262,9 @@ class HandoffService:
         return [message_frame(event) for event in events if event.kind == "message"]
 
     async def photo(self, account: Account, handoff_id: str) -> bytes:
-        """The shared photo while the handoff is active (owner and accepted volunteer)."""
+        """The shared photo while the handoff is active (owner and accepted volunteer); else 404."""
         handoff = await self.visible(account, handoff_id)
-        if handoff.state not in OPEN_STATES:
-            raise not_found(first_language(account))
-        if handoff.state == RINGING and account.id != handoff.user_id:
+        if handoff.state != ACTIVE:
             raise not_found(first_language(account))
         async with self._read() as session:
             photo = await session.get(HandoffPhoto, handoff.id)
@@ -448,7 +472,18 @@ class HandoffService:
 
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
-        language = None
+        try:
+            handoff, seq, others = await self._accept(connection, handoff_id)
+        except IntegrityError as error:  # already in another call (uq_handoffs_active_volunteer)
+            raise ConflictError(say("busy", None)) from error
+        logger.info("handoff accepted", extra={"handoff_id": handoff_id})
+        # The accepting socket follows the handoff from the `active` event on.
+        self.registry.attach(connection, handoff_id, floor=seq - 1)
+        await self._publish_events(handoff, seq=seq, state=ACTIVE)
+        await self._withdraw(handoff_id, others)
+
+    async def _accept(self, connection: Connection, handoff_id: str) -> tuple[Handoff, int, list[str]]:
+        language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
             offer = await session.scalar(select(HandoffOffer).where(
@@ -471,11 +506,7 @@ class HandoffService:
                 VolunteerProfile.account_id == connection.account_id).values(last_helped_at=now))
             handoff = await session.get(Handoff, handoff_id)
             assert handoff is not None
-        logger.info("handoff accepted", extra={"handoff_id": handoff_id})
-        # The accepting socket follows the handoff from the `active` event on.
-        self.registry.attach(connection, handoff_id, floor=seq - 1)
-        await self._publish_events(handoff, seq=seq, state=ACTIVE)
-        await self._withdraw(handoff_id, others)
+        return handoff, seq, others
 
     async def decline(self, connection: Connection, handoff_id: str) -> None:
         """Not this volunteer: ring the next one."""
@@ -680,16 +711,12 @@ class HandoffService:
             for connection in self.registry.following(note["handoff_id"]):
                 if connection.socket_id == note["socket_id"]:
                     continue
-                if self._role_in(connection, note) != note["from_role"]:
+                if connection.role != note["from_role"]:
                     await connection.send(frame)
         elif kind == "kick":
             for connection in self.registry.of_account(note["account_id"]):
                 if note.get("session_id") in (None, connection.session_id):
                     await connection.close(CLOSE_LOGGED_OUT)
-
-    @staticmethod
-    def _role_in(connection: Connection, note: dict[str, Any]) -> str:
-        return connection.role
 
     async def _on_events(self, note: dict[str, Any]) -> None:
         handoff_id, seq, state = note["handoff_id"], int(note["seq"]), note.get("state")
@@ -701,7 +728,31 @@ class HandoffService:
                     if handoff_id not in connection.attachments:
                         self.registry.attach(connection, handoff_id, floor=seq - 1)
                     targets.add(connection)
-        await asyncio.gather(*(self._deliver(connection, handoff_id) for connection in targets))
+        for connection in targets:
+            self._schedule(connection, handoff_id)
+
+    def _schedule(self, connection: Connection, handoff_id: str) -> None:
+        """Deliver to one socket in the background: the broker's reader moves on at once,
+        and a delivery already waiting for this socket covers this notification too."""
+        attachment = connection.attachments.get(handoff_id)
+        if attachment is None or connection.closed or attachment.pending:
+            return
+        attachment.pending = True
+        task = asyncio.create_task(self._deliver_with_retry(connection, handoff_id))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver_with_retry(self, connection: Connection, handoff_id: str) -> None:
+        # Bounded: deliveries share the database pool with requests.
+        async with self._delivery_slots:
+            for attempt in range(3):
+                try:
+                    await self._deliver(connection, handoff_id)
+                    return
+                except Exception as error:
+                    logger.warning("handoff delivery failed; retrying",
+                                   extra={"handoff_id": handoff_id, "error": type(error).__name__})
+                    await asyncio.sleep(0.2 * (attempt + 1))
 
     async def _deliver(self, connection: Connection, handoff_id: str) -> None:
         """Send this socket every event of the handoff it has not had, in order, once."""
@@ -709,6 +760,9 @@ class HandoffService:
         if attachment is None or connection.closed:
             return
         async with attachment.lock:
+            # Cleared before reading: a notification arriving from now on schedules
+            # another delivery, which reads again.
+            attachment.pending = False
             async with self._read() as session:
                 events = await store.events_after(session, handoff_id, attachment.floor)
             final = False
@@ -726,7 +780,7 @@ class HandoffService:
         """After a broker gap: deliver whatever each socket missed."""
         for handoff_id in self.registry.handoffs():
             for connection in self.registry.following(handoff_id):
-                await self._deliver(connection, handoff_id)
+                self._schedule(connection, handoff_id)
 
 
 async def purge_finished_handoffs(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +57,14 @@ class Handoff(Base):
         Index("ix_handoffs_user_state", "user_id", "state"),
         Index("ix_handoffs_volunteer_state", "volunteer_id", "state"),
         Index("ix_handoffs_state_created", "state", "created_at"),
+        # Across processes, a check-then-insert is not enough: the database itself refuses
+        # a second open handoff per user and a second active call per volunteer.
+        Index("uq_handoffs_open_user", "user_id", unique=True,
+              postgresql_where=text("state IN ('ringing', 'active')"),
+              sqlite_where=text("state IN ('ringing', 'active')")),
+        Index("uq_handoffs_active_volunteer", "volunteer_id", unique=True,
+              postgresql_where=text("state = 'active'"),
+              sqlite_where=text("state = 'active'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -15,18 +15,16 @@ The rules, and why:
 - **Lengths** match the database columns (`app/db/tables.py`): email 320,
   languages joined 64, a language tag 35, an idempotency key 255.
 - **Ids** are UUIDs in their canonical text form (what `new_id()` makes);
-  **cursors** are what `next_cursor` returned (base64url of a UTC time and an id),
-  checked by decoding them.
+  **cursors** are what `next_cursor` returned (microseconds since 1970 and an
+  id), in a shape every match of which decodes.
 - **Language tags** are BCP 47 in shape (a 2-3 letter language and subtags);
   a list has 1 to 8 distinct tags that fit the column once joined by commas.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -44,24 +42,34 @@ CURSOR_MAX = 200
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 
-# Any character but C0 controls other than tab/LF/CR, and DEL. ECMA 262 and Python
-# read this the same way, so the OpenAPI `pattern` is the rule the server applies.
+# Any character but C0 controls other than tab/LF/CR, and DEL. ECMA 262, Python and
+# the Rust engine pydantic uses read these patterns alike: no `\s` (its meaning differs
+# between them: U+0085 and U+FEFF), spaces are listed instead.
 NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
-# The same, with at least one character that is not a space (no lookahead: the
-# server's regex engine and ECMA 262 must read it alike).
+# Unicode White_Space, and U+FEFF (a space to ECMA 262).
+_SPACES = r"\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF"
+# The same as NO_CONTROL_PATTERN, with at least one character that is not a space.
 NOT_BLANK_PATTERN = (
-    r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*[^\s\x00-\x1F\x7F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+    r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*"
+    rf"[^{_SPACES}\x00-\x1F\x7F]"
+    r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
 )
-# One line: no control characters at all (emails, login names, tokens, keys).
+# One line: no control characters at all (login names, tokens, keys).
 ONE_LINE_PATTERN = r"^[^\x00-\x1F\x7F]*$"
-EMAIL_PATTERN = r"^[^@\s\x00-\x1F\x7F]+@[^@\s\x00-\x1F\x7F]+\.[^@\s\x00-\x1F\x7F]+$"
+_EMAIL_PART = rf"[^@{_SPACES}\x00-\x1F\x7F-\x9F]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
+# Microseconds since 1970 (16 digits reach 2286) and the last id of the page: every
+# string the pattern accepts decodes, so the document states the whole rule.
+CURSOR_PATTERN = (
+    r"^[0-9]{1,16}\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 # Visible ASCII (RFC 9110 field value without spaces): what clients put in keys and tokens.
 TOKEN_PATTERN = r"^[\x21-\x7E]+$"  # noqa: S105 - a regex, not a secret
 
 _UUID = re.compile(UUID_PATTERN)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _distinct_tags_that_fit(tags: list[str]) -> list[str]:
@@ -79,27 +87,19 @@ def _distinct_tags_that_fit(tags: list[str]) -> list[str]:
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """A `next_cursor` back into (created_at, id); ValueError for anything else."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
-    except (binascii.Error, UnicodeError) as error:
-        raise ValueError("is not a page cursor") from error
-    created_text, separator, description_id = raw.partition("|")
-    if not separator or not _UUID.fullmatch(description_id):
+    micros, separator, description_id = cursor.partition(".")
+    if not separator or not micros.isdigit() or not _UUID.fullmatch(description_id):
         raise ValueError("is not a page cursor")
     try:
-        created_at = datetime.fromisoformat(created_text)
-        if created_at.tzinfo is None:
-            raise ValueError("naive")
-        # In UTC, as stored; an offset that moves it past year 1 or 9999 is no cursor of ours.
-        created_at = created_at.astimezone(UTC)
-    except (ValueError, OverflowError) as error:
+        created_at = _EPOCH + timedelta(microseconds=int(micros))
+    except OverflowError as error:
         raise ValueError("is not a page cursor") from error
     return created_at, description_id
 
 
 def encode_cursor(created_at: datetime, description_id: str) -> str:
-    """The cursor of a page that ends at (created_at, id)."""
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{description_id}".encode()).decode()
+    """The cursor of a page that ends at (created_at, id): exact microseconds since 1970."""
+    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}.{description_id}"
 
 
 def _valid_cursor(value: str) -> str:
@@ -112,20 +112,27 @@ PhotoQuestion = Annotated[
     str,
     StringConstraints(max_length=QUESTION_MAX, pattern=NO_CONTROL_PATTERN),
 ]
-# A follow-up question must ask something: surrounding spaces go, blank is refused.
+# A follow-up question must ask something: blank is refused (the route strips the rest;
+# stripping here would make the length the server checks differ from the document's).
 FollowUpQuestion = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=QUESTION_MAX, pattern=NOT_BLANK_PATTERN
-    ),
+    StringConstraints(min_length=1, max_length=QUESTION_MAX, pattern=NOT_BLANK_PATTERN),
 ]
 Comment = Annotated[
     str,
     StringConstraints(max_length=COMMENT_MAX, pattern=NO_CONTROL_PATTERN),
 ]
+def _fits_lowered(value: str) -> str:
+    # Emails are stored lower-cased, and lowering can lengthen text ("İ" → "i̇").
+    if len(value.lower()) > EMAIL_MAX:
+        raise ValueError(f"is longer than {EMAIL_MAX} characters")
+    return value
+
+
 Email = Annotated[
     str,
     StringConstraints(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN),
+    AfterValidator(_fits_lowered),
 ]
 # What a login form says is the email: any one-line text (a wrong one is a 401, not a 422).
 LoginName = Annotated[
@@ -154,7 +161,7 @@ LanguageTags = Annotated[
 ResourceId = Annotated[str, StringConstraints(min_length=36, max_length=36, pattern=UUID_PATTERN)]
 PageCursor = Annotated[
     str,
-    StringConstraints(min_length=4, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN),
+    StringConstraints(max_length=CURSOR_MAX, pattern=CURSOR_PATTERN),
     AfterValidator(_valid_cursor),
 ]
 IdempotencyKey = Annotated[
@@ -163,6 +170,9 @@ IdempotencyKey = Annotated[
 RefreshToken = Annotated[
     str, StringConstraints(min_length=1, max_length=REFRESH_TOKEN_MAX, pattern=TOKEN_PATTERN)
 ]
+# Content negotiation headers (Accept, Accept-Language): parsed leniently, never stored,
+# but bounded like any other input (RFC 9110 field values: visible ASCII, space, tab).
+HeaderValue = Annotated[str, StringConstraints(max_length=1024, pattern=r"^[\t\x20-\x7E]*$")]
 OneLine = Annotated[
     str,
     StringConstraints(max_length=200, pattern=ONE_LINE_PATTERN),

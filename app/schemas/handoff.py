@@ -64,6 +64,12 @@ class HandoffOut(BaseModel):
     last_seq: int = Field(default=0, description="The seq of the latest event.")
 
 
+class HandoffList(BaseModel):
+    """The caller's handoffs (as the user, or as the volunteer who accepted), newest first."""
+
+    handoffs: list[HandoffOut] = Field(description="Newest first.")
+
+
 class TranscriptMessage(BaseModel):
     """One message, exactly as the WebSocket `message` frame."""
 

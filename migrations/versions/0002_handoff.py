@@ -81,6 +81,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_handoffs_state_created', ['state', 'created_at'], unique=False)
         batch_op.create_index('ix_handoffs_user_state', ['user_id', 'state'], unique=False)
         batch_op.create_index('ix_handoffs_volunteer_state', ['volunteer_id', 'state'], unique=False)
+        batch_op.create_index('uq_handoffs_open_user', ['user_id'], unique=True,
+                              postgresql_where=sa.text("state IN ('ringing', 'active')"),
+                              sqlite_where=sa.text("state IN ('ringing', 'active')"))
+        batch_op.create_index('uq_handoffs_active_volunteer', ['volunteer_id'], unique=True,
+                              postgresql_where=sa.text("state = 'active'"),
+                              sqlite_where=sa.text("state = 'active'"))
 
     op.create_table('handoff_events',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -161,6 +167,8 @@ def downgrade() -> None:
     op.drop_table('handoff_offers')
     op.drop_table('handoff_events')
     with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.drop_index('uq_handoffs_active_volunteer')
+        batch_op.drop_index('uq_handoffs_open_user')
         batch_op.drop_index('ix_handoffs_volunteer_state')
         batch_op.drop_index('ix_handoffs_user_state')
         batch_op.drop_index('ix_handoffs_state_created')

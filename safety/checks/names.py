@@ -15,6 +15,7 @@ rather than a leaked name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -78,6 +79,21 @@ _PERSON_IS_NAMED = re.compile(
     r"(?i:possibly|probably|perhaps|maybe|likely|presumably)\s+"
     rf"(?P<hedged>{_NAME_SEQUENCE})(?=\s*[,)])"
 )
+# A title or a relation before a capitalised word names someone: "Mrs. Alvarez", "Coach Reyes",
+# "her friend Lucia", "meet Omar".
+_TITLED = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Aunt|Auntie|Uncle|Grandma|Grandpa"
+    r"|Officer|Coach|Captain|Judge|Senator|President|Governor|Mayor|Father|Sister|Brother"
+    r"|Rabbi|Imam|Pastor|Reverend)\.? "
+    r"(?!(?:Pepper|Oetker|Clean|Muscle|Crunch|Morgan|Christmas|Bronner)\b)"  # brands
+    rf"(?P<name>{_NAME_SEQUENCE})"
+    r"|(?i:\b(?:his|her|their|your|my) (?:best )?(?:friend|wife|husband|son|daughter|mother"
+    r"|father|mom|mum|dad|sister|brother|boss|colleague|coworker|neighbou?r|partner|boyfriend"
+    r"|girlfriend|teacher|grandmother|grandfather|grandson|granddaughter|cousin|aunt|uncle),? )"
+    rf"(?P<relative>{_NAME_SEQUENCE})"
+    rf"|(?i:\b(?:meet|say hi to|say hello to|this is your|that is your|that's your) )"
+    rf"(?P<greeted>{_NAME_SEQUENCE})"
+)
 _COMMON_CAPITALISED = frozenset(
     """
     A An The This That These Those It Its He She They His Her Their There Here I You We In On
@@ -125,7 +141,13 @@ class SpacyPersonNer:
 
 
 def _words(text: str) -> set[str]:
-    return {word.casefold() for word in re.findall(r"\w+", text)}
+    return {word.casefold() for word in re.findall(r"\w+", _fold_accents(text))}
+
+
+def _fold_accents(text: str) -> str:
+    """"José" and OCR's "JOSE" are one word: drop combining accents (Latin script only)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _is_printed(name: str, context: TextContext) -> bool:
@@ -139,8 +161,8 @@ def _is_printed(name: str, context: TextContext) -> bool:
     if any(ord(ch) > 0x3000 for ch in name):
         return name in context.ocr_text or name in context.ocr_text.replace(" ", "")
     printed = _words(context.ocr_text)
-    joined = re.sub(r"\W+", "", context.ocr_text).casefold()
-    if re.sub(r"\W+", "", name).casefold() in joined:  # "O'Neill" read as "ONEILL"
+    joined = re.sub(r"\W+", "", _fold_accents(context.ocr_text)).casefold()
+    if re.sub(r"\W+", "", _fold_accents(name)).casefold() in joined:  # "O'Neill" read as "ONEILL"
         return True
     words -= _TITLES  # "Professor Ada Nwosu" on a sign that reads "Prof. A. Nwosu"
     if not words:
@@ -231,9 +253,13 @@ class PersonNameCheck:
             for match in pattern.finditer(text):
                 if match.group("name").split()[0] not in _COMMON_CAPITALISED:
                     yield match.span("name")
-        for pattern, other in ((_IS_NAMED, "thing"), (_PERSON_IS_NAMED, "hedged")):
+        for pattern, others in (
+            (_IS_NAMED, ("thing",)),
+            (_PERSON_IS_NAMED, ("hedged",)),
+            (_TITLED, ("relative", "greeted")),
+        ):
             for match in pattern.finditer(text):
-                group = "name" if match.group("name") else other
+                group = next(g for g in ("name", *others) if match.group(g))
                 if match.group(group).split()[0] not in _COMMON_CAPITALISED:
                     yield match.span(group)
 

@@ -48,7 +48,7 @@ from safety.learned.dataset import (
     load_sentences,
     merge_similar_groups,
 )
-from safety.learned.embedder import MAX_CHARS, E5Embedder, Embedder, embedder_version
+from safety.learned.embedder import E5Embedder, Embedder, clip, embedder_version
 from safety.learned.must_answer import must_answer
 from safety.normalize import contains_japanese, normalize_english, normalize_japanese
 from safety.question_policy import classify_question
@@ -91,7 +91,7 @@ def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
     if path.exists():
         with np.load(path) as stored:
             cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
-    texts = [text[:MAX_CHARS] for text in texts]  # what the embedder sees
+    texts = [clip(text) for text in texts]  # what the embedder sees
     missing = sorted({t for t in texts if t not in cached})
     if missing:
         for text, vector in zip(missing, embedder.embed(missing), strict=True):
@@ -135,9 +135,11 @@ def calibrate(
     *,
     negative: str,
     eligible: Sequence[bool],
+    min_precision: float = MIN_PRECISION,
+    max_false: float | None = MAX_OVER_REFUSAL,
 ) -> dict[str, float]:
-    """Per class, the lowest threshold that keeps precision and the false-flag budget
-    on the eligible examples (those the rules leave to this stage)."""
+    """Per class, the lowest threshold that keeps precision and (unless `max_false` is None)
+    the false-flag budget on the eligible examples (those the rules leave to this stage)."""
     thresholds: dict[str, float] = {}
     chosen = probabilities.argmax(axis=1)
     negatives = sum(
@@ -157,9 +159,8 @@ def calibrate(
                 break
             right = sum(1 for i in flagged if labels[i] == name)
             false_flags = sum(1 for i in flagged if labels[i] == negative)
-            if right / len(flagged) >= MIN_PRECISION and false_flags <= MAX_OVER_REFUSAL * max(
-                negatives, 1
-            ):
+            within = max_false is None or false_flags <= max_false * max(negatives, 1)
+            if right / len(flagged) >= min_precision and within:
                 thresholds[name] = threshold
                 break
     return thresholds
@@ -292,11 +293,16 @@ def train_question_head(examples: Sequence[Example], features: Matrix) -> tuple[
 
 
 def _disclaimer_training_rows(examples: Sequence[Example]) -> list[int]:
-    """Rows with a known disclaimer answer: refusals (none), and answers with a topic label."""
+    """Rows with a known disclaimer answer: answers with a topic label or disclaimers.
+
+    Refused questions are left out: their answer is a refusal, which carries no disclaimer,
+    so their label says nothing about the topic ("how many of these pills would kill me" is
+    about medication); counted as "none" they kept the medication head from ever reaching
+    its precision."""
     return [
         i
         for i, e in enumerate(examples)
-        if e.label != "answer" or e.disclaimers or e.topic in {"people", "general", "health"}
+        if e.label == "answer" and (e.disclaimers or e.topic in {"people", "general", "health"})
     ]
 
 
@@ -312,7 +318,17 @@ def train_disclaimer_heads(examples: Sequence[Example], features: Matrix) -> dic
             continue
         classes = ("none", category)
         oof = out_of_fold(matrix, labels, [e.group for e in subset], classes)
-        thresholds = calibrate(oof, labels, classes, negative="none", eligible=[True] * len(subset))
+        # A disclaimer is one extra sentence that offers a human; a missed one on a pill bottle
+        # is not: precision alone decides (no over-refusal budget, which is for refusals).
+        thresholds = calibrate(
+            oof,
+            labels,
+            classes,
+            negative="none",
+            eligible=[True] * len(subset),
+            min_precision=MIN_DISCLAIMER_PRECISION,
+            max_false=None,
+        )
         heads[category] = _multiclass_head(matrix, labels, classes, thresholds).to_dict()
     return heads
 

@@ -149,3 +149,74 @@ async def test_ownership(server: Server) -> None:
         assert (await client.get(f"/v1/handoffs/{uuid.uuid4()}")).status_code == 404
     for peer in (user_peer, volunteer_peer):
         await peer.close()
+
+
+async def test_listing_finds_the_open_call_to_rejoin(server: Server) -> None:
+    language = unique_language()
+    user, volunteer, user_peer, volunteer_peer, handoff_id = await connected_call(server, language)
+    for account in (user, volunteer):
+        async with server.client(account.token) as client:
+            listed = (await client.get("/v1/handoffs", params={"state": "active"})).json()["handoffs"]
+            assert [h["id"] for h in listed] == [handoff_id]
+            assert listed[0]["last_seq"] == 2
+    stranger = await new_user(server, language)
+    async with server.client(stranger.token) as client:
+        assert (await client.get("/v1/handoffs")).json() == {"handoffs": []}
+        assert (await client.get("/v1/handoffs", params={"state": "nope"})).status_code == 422
+    async with server.client(user.token) as client:
+        early = await client.post(f"/v1/handoffs/{handoff_id}/rating", json={"rating": "good"})
+        assert early.status_code == 409 and early.json()["error"] == "invalid_state"
+    await user_peer.send({"type": "end", "handoff_id": handoff_id})
+    await volunteer_peer.expect("state", handoff_id=handoff_id, state="ended")
+    async with server.client(user.token) as client:
+        assert (await client.get("/v1/handoffs", params={"state": "active"})).json() == {"handoffs": []}
+        ended = (await client.get("/v1/handoffs")).json()["handoffs"]
+        assert ended[0]["id"] == handoff_id and ended[0]["state"] == "ended"
+        # Rating needs an ended call; the rung-but-not-chosen never see it.
+        assert (await client.post(f"/v1/handoffs/{handoff_id}/rating", json={"rating": "good"})).status_code == 201
+    for peer in (user_peer, volunteer_peer):
+        await peer.close()
+
+
+async def test_simultaneous_requests_of_one_user_open_one_handoff(server: Server) -> None:
+    import asyncio
+
+    language = unique_language()
+    user = await new_user(server, language)
+    async with server.client(user.token) as client:
+        responses = await asyncio.gather(*(client.post("/v1/handoffs", json={}) for _ in range(8)))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [201] + [409] * 7, statuses
+        created = next(r for r in responses if r.status_code == 201).json()["id"]
+        await client.post(f"/v1/handoffs/{created}/cancel")
+
+
+async def test_a_volunteer_takes_one_call_at_a_time(server: Server) -> None:
+    import asyncio
+
+    language = unique_language()
+    volunteer = await new_volunteer(server, language)
+    phone = await Peer.open(server, volunteer.token)
+    web = await Peer.open(server, volunteer.token)
+    await phone.send({"type": "available"})
+    users = [await new_user(server, language) for _ in range(2)]
+    ids = [await create_handoff(server, u, language) for u in users]
+    for handoff_id in ids:
+        await phone.expect("offer", handoff_id=handoff_id)
+        await web.expect("offer", handoff_id=handoff_id)
+    await asyncio.gather(phone.send({"type": "accept", "handoff_id": ids[0]}),
+                         web.send({"type": "accept", "handoff_id": ids[1]}))
+
+    async def outcome(peer: Peer, handoff_id: str) -> str:
+        while True:
+            frame = await peer.expect_any(("state", "error"))
+            if frame.get("handoff_id") == handoff_id:
+                return "won" if frame["type"] == "state" else str(frame["error"])
+
+    outcomes = sorted([await outcome(phone, ids[0]), await outcome(web, ids[1])])
+    assert outcomes == ["conflict", "won"], outcomes
+    for user, handoff_id in zip(users, ids, strict=True):
+        async with server.client(user.token) as client:
+            await client.post(f"/v1/handoffs/{handoff_id}/cancel")
+    for peer in (phone, web):
+        await peer.close()

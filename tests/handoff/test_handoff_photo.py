@@ -55,12 +55,7 @@ async def test_photo_sharing_lifecycle(server: Server) -> None:
                                     files={"photo": ("p.jpg", original, "image/jpeg")})
         assert created.status_code == 201, created.text
         handoff_id = created.json()["id"]
-        own = await client.get(f"/v1/handoffs/{handoff_id}/photo")
-        assert own.status_code == 200 and own.headers["content-type"] == "image/jpeg"
-    shared = own.content
-    assert b"SecretCam" not in shared and b"Exif" not in shared[:200]
-    with Image.open(io.BytesIO(shared)) as image:
-        assert not image.getexif() and "icc_profile" not in image.info
+        assert (await client.get(f"/v1/handoffs/{handoff_id}/photo")).status_code == 404  # ringing
 
     offer = await volunteer_peer.expect("offer", handoff_id=handoff_id)
     assert offer["photo"] is True
@@ -68,6 +63,13 @@ async def test_photo_sharing_lifecycle(server: Server) -> None:
         assert (await client.get(f"/v1/handoffs/{handoff_id}/photo")).status_code == 404
     await volunteer_peer.send({"type": "accept", "handoff_id": handoff_id})
     await volunteer_peer.expect("state", handoff_id=handoff_id, state="active")
+    async with server.client(user.token) as client:
+        own = await client.get(f"/v1/handoffs/{handoff_id}/photo")
+        assert own.status_code == 200 and own.headers["content-type"] == "image/jpeg"
+    shared = own.content
+    assert b"SecretCam" not in shared and b"Exif" not in shared[:200]
+    with Image.open(io.BytesIO(shared)) as image:
+        assert not image.getexif() and "icc_profile" not in image.info
     async with server.client(volunteer.token) as client:
         seen = await client.get(f"/v1/handoffs/{handoff_id}/photo")
         assert seen.status_code == 200 and seen.content == shared
@@ -110,14 +112,18 @@ async def test_a_description_gives_the_summary_and_its_retained_photo(server: Se
         handoff_id = created.json()["id"]
         body = (await client.get(f"/v1/handoffs/{handoff_id}")).json()
         assert body["summary"] == description["text"] and body["volunteer"] is None
+    offer = await volunteer_peer.expect("offer", handoff_id=handoff_id)
+    assert offer["summary"] == description["text"] and offer["photo"] is True
+    await volunteer_peer.send({"type": "accept", "handoff_id": handoff_id})
+    await volunteer_peer.expect("state", handoff_id=handoff_id, state="active")
+    async with server.client(volunteer.token) as client:
         shared = await client.get(f"/v1/handoffs/{handoff_id}/photo")
         assert shared.status_code == 200 and b"SecretCam" not in shared.content
         with Image.open(io.BytesIO(shared.content)) as image:
             assert image.format == "JPEG" and not image.getexif()
-    offer = await volunteer_peer.expect("offer", handoff_id=handoff_id)
-    assert offer["summary"] == description["text"] and offer["photo"] is True
+    await volunteer_peer.send({"type": "end", "handoff_id": handoff_id})
+    await volunteer_peer.expect("state", handoff_id=handoff_id, state="ended")
     async with server.client(user.token) as client:
-        await client.post(f"/v1/handoffs/{handoff_id}/cancel")
         assert (await client.get(f"/v1/handoffs/{handoff_id}/photo")).status_code == 404
     assert await query(server, "SELECT count(*) FROM handoff_photos WHERE handoff_id = :h", h=handoff_id) == [(0,)]
     await volunteer_peer.close()

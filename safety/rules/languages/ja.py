@@ -208,7 +208,8 @@ _TRAIT_IN_ANSWER = re.compile(
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # A name marked by an honorific in a generated answer (田中さん).
 _HONORIFIC_NAME = re.compile(
-    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏)"
+    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏|選手|監督|先生"
+    r"|社長|部長|課長|教授|博士|議員|首相|総理|大統領|容疑者)"
 )
 
 
