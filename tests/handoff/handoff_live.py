@@ -100,11 +100,11 @@ def migrate(settings: Settings) -> None:
 
 
 def start_in_thread(settings: Settings) -> Server:
-    """uvicorn in a background thread, with a short ping so dead sockets are noticed."""
+    """uvicorn in a background thread, pinging as `sightline serve` does (10 s, 10 s)."""
     migrate(settings)
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None,
-                            lifespan="on", ws_ping_interval=5, ws_ping_timeout=5)
+                            lifespan="on", ws_ping_interval=10, ws_ping_timeout=10)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
