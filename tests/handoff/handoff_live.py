@@ -249,6 +249,9 @@ class Peer:
     @classmethod
     async def open(cls, server: Server, token: str, **connect_args: Any) -> Peer:
         """Connect, authenticate and wait for `ready`."""
+        # The tests read each peer's frames lazily; an unbounded client queue keeps the
+        # library reading (and answering pings) meanwhile, as a real app's reader loop does.
+        connect_args.setdefault("max_queue", None)
         connection = await websockets.connect(server.ws_url, open_timeout=60, **connect_args)
         peer = cls(connection=connection)
         await peer.send({"type": "auth", "token": token})
