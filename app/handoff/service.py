@@ -541,33 +541,44 @@ class HandoffService:
 
     async def message(self, connection: Connection, handoff_id: str, text: str, client_id: str) -> int:
         """Store a message (once per client_id) and return its seq; the other sockets get it."""
-        handoff = await self._participant(connection, handoff_id)
-        role = "user" if connection.account_id == handoff.user_id else "volunteer"
+        # Who is who in a call never changes once a volunteer accepted: remembered per
+        # socket, so a message costs one transaction and no extra read.
+        parties = connection.parties.get(handoff_id)
+        if parties is None:
+            handoff = await self._participant(connection, handoff_id)
+            parties = (handoff.user_id, handoff.volunteer_id)
+            if handoff.volunteer_id is not None:
+                connection.parties[handoff_id] = parties
+        user_id, volunteer_id = parties
+        role = "user" if connection.account_id == user_id else "volunteer"
         attachment = connection.attachments.get(handoff_id)
         lock = attachment.lock if attachment is not None else asyncio.Lock()
         # Held while storing: a delivery to this socket cannot slip in between the
         # insert and marking the seq as this socket's own (no echo).
         async with lock:
-            seq, new = await self._store_message(handoff, role, text, client_id)
+            seq, new = await self._store_message(handoff_id, role, text, client_id)
             if attachment is not None:
                 attachment.mark(seq)
         if new:
-            await self._publish_events(handoff, seq=seq, state=None)
+            await self.broker.publish({"kind": "events", "handoff_id": handoff_id, "seq": seq,
+                                       "state": None, "user_id": user_id, "volunteer_id": volunteer_id})
         return seq
 
-    async def _store_message(self, handoff: Handoff, role: str, text: str, client_id: str) -> tuple[int, bool]:
+    async def _store_message(self, handoff_id: str, role: str, text: str, client_id: str) -> tuple[int, bool]:
         for _attempt in range(2):
             try:
                 async with self._tx() as session:
                     known = await session.scalar(select(HandoffEvent.seq).where(
-                        HandoffEvent.handoff_id == handoff.id, HandoffEvent.client_id == client_id))
+                        HandoffEvent.handoff_id == handoff_id, HandoffEvent.client_id == client_id))
                     if known is not None:
                         return int(known), False
-                    state = await session.scalar(select(Handoff.state).where(Handoff.id == handoff.id))
-                    if state != ACTIVE:
+                    # The seq, only while the call is active (one conditional UPDATE).
+                    seq = await session.scalar(
+                        update(Handoff).where(Handoff.id == handoff_id, Handoff.state == ACTIVE)
+                        .values(last_seq=Handoff.last_seq + 1).returning(Handoff.last_seq))
+                    if seq is None:
                         raise InvalidStateError(say("not_active", None))
-                    seq = await store.allocate_seq(session, handoff.id)
-                    session.add(HandoffEvent(handoff_id=handoff.id, seq=seq, kind="message",
+                    session.add(HandoffEvent(handoff_id=handoff_id, seq=seq, kind="message",
                                              sender_role=role, client_id=client_id, text=text,
                                              created_at=utc_now()))
                     await session.flush()

@@ -212,6 +212,16 @@ def test_keyboard_only_journey(browser, servers, photos_dir) -> None:
         wait_text(volunteer, "#transcript", "User: Hello, can you check the expiry date?")
         assert_no_axe_violations(user, "user: in a call", results)
         assert_no_axe_violations(volunteer, "volunteer: in a call", results)
+        # The accessibility tree of each call, as a screen reader walks it.
+        user_tree = user.locator("#call").aria_snapshot()
+        volunteer_tree = volunteer.locator("#call").aria_snapshot()
+        print("\nuser call tree:\n" + user_tree + "\nvolunteer call tree:\n" + volunteer_tree)
+        for line in ('heading "Ask a volunteer"', 'log "Conversation"', 'textbox "Message"',
+                     'button "Send"', 'button "End call"', "Connected to Kenji."):
+            assert line in user_tree, line
+        for line in ('heading "In a call"', 'img "The photo is blurry', 'log "Conversation"',
+                     'textbox "Message"', 'button "Send"', 'button "End call"'):
+            assert line in volunteer_tree, line
 
         vkeys.tab_to_id("message")
         vkeys.type("Sure, turn the can a little to the left.")

@@ -10,6 +10,7 @@ import pytest
 from web_checks import PageWatch, assert_no_axe_violations, screenshot
 from web_flows import focused_id, sign_in, wait_status, wait_text
 from web_live import (
+    PASSWORD,
     Server,
     base_settings,
     make_user,
@@ -162,15 +163,35 @@ def test_call_states_pass_axe(browser, call_server: Server, photos_dir) -> None:
         assert user.get_by_role("button", name="Try again").is_visible()
         assert_no_axe_violations(user, "user: nobody answered", results)
 
-        # Try again, then cancel while it rings: the volunteer hears it was withdrawn.
+        # Try again. While the volunteer is on the first offer's Accept, a second request
+        # (another user, no photo) arrives: focus stays on that Accept.
         user.get_by_role("button", name="Try again").click()
         wait_status(user, "Calling volunteers.")
-        alert.wait_for(timeout=60_000)
-        user.get_by_role("button", name="Cancel the call").click()
-        wait_status(user, "The call was cancelled.")
-        assert focused_id(user) == "call-button"
-        wait_status(volunteer, "The request was withdrawn.")
-        assert volunteer.locator("#offers li").count() == 0
+        volunteer.locator("#offers li").first.wait_for(timeout=60_000)
+        volunteer.locator("#offers li").first.get_by_role("button", name="Accept").focus()
+        first_accept = focused_id(volunteer)
+        assert first_accept.startswith("accept-")
+        other_email = make_user(call_server)
+        with call_server.client() as client:
+            token = client.post("/v1/auth/token",
+                                data={"username": other_email, "password": PASSWORD}).json()["access_token"]
+        with call_server.client(token) as other:
+            second = other.post("/v1/handoffs", json={"language": "en"})
+            assert second.status_code == 201, second.text
+            volunteer.locator("#offers li").nth(1).wait_for(timeout=60_000)
+            wait_text(volunteer, "#offer-alert", "No photo is shared.")
+            assert focused_id(volunteer) == first_accept
+
+            # The first user cancels while it rings: the volunteer hears it was withdrawn, and
+            # focus, which was on the withdrawn card, goes to the availability button.
+            user.get_by_role("button", name="Cancel the call").click()
+            wait_status(user, "The call was cancelled.")
+            assert focused_id(user) == "call-button"
+            wait_status(volunteer, "The request was withdrawn.")
+            assert focused_id(volunteer) == "available"
+            assert volunteer.locator("#offers li").count() == 1
+            assert other.post(f"/v1/handoffs/{second.json()['id']}/cancel").status_code == 200
+        volunteer.wait_for_function("() => document.querySelectorAll('#offers li').length === 0")
 
         # Signing out says so and returns to the sign-in form on both pages.
         for page in (user, volunteer):

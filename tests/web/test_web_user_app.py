@@ -76,6 +76,12 @@ def test_user_app_states_pass_axe_and_announce(context, web_server: Server, phot
     assert page.evaluate("document.activeElement.id") == "describe-heading"
     assert_no_axe_violations(page, "signed in", results)
 
+    # No photo yet: said in the form's alert, and focus goes to the photo field.
+    page.get_by_role("button", name="Describe", exact=True).click()
+    page.get_by_role("alert").filter(has_text="Please take or choose a photo first.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "photo"
+    assert_no_axe_violations(page, "describe error", results)
+
     describe(page, photos_dir, PHOTO, "What is in this can?")
     wait_status(page, "The answer is complete.")
     answer = page.locator("#answer-text")

@@ -235,8 +235,11 @@ function tick() {
   }
 }
 
+/** Rebuild the offer cards. Focus on a card's button survives (same id after the rebuild),
+ *  so a new offer arriving does not throw a keyboard user off the one they are on. */
 function renderOffers() {
   const list = $("#offers");
+  const focusedId = list.contains(document.activeElement) ? document.activeElement.id : null;
   list.textContent = "";
   show(list, offers.size > 0);
   if (offers.size === 0) $("#offer-alert").textContent = "";
@@ -249,12 +252,16 @@ function renderOffers() {
     item.append(el("p", t(frame.photo ? "vol.photoShared" : "vol.photoNotShared")));
     item.append(el("p", remainingText(offer), { class: "remaining" }));
     const actions = el("div", null, { class: "actions" });
-    const accept = el("button", t("vol.accept"), { type: "button", "aria-describedby": summaryId });
+    const accept = el("button", t("vol.accept"),
+      { type: "button", id: "accept-" + id, "aria-describedby": summaryId });
     accept.addEventListener("click", () => {
-      accept.disabled = true;
+      // aria-disabled, not disabled: a disabled button would drop focus to <body>.
+      if (accept.getAttribute("aria-disabled") === "true") return;
+      accept.setAttribute("aria-disabled", "true");
       socket.send({ type: "accept", handoff_id: id });
     });
-    const decline = el("button", t("vol.decline"), { type: "button", class: "secondary" });
+    const decline = el("button", t("vol.decline"),
+      { type: "button", id: "decline-" + id, class: "secondary", "aria-describedby": summaryId });
     decline.addEventListener("click", () => {
       socket.send({ type: "decline", handoff_id: id });
       offers.delete(id);
@@ -267,6 +274,7 @@ function renderOffers() {
     offer.item = item;
     list.append(item);
   }
+  if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
 }
 
 socket.addEventListener("offer_withdrawn", (event) => {
