@@ -36,7 +36,6 @@ from app.errors import (
     ValidationFailedError,
 )
 from app.i18n import negotiate_language
-from app.ingest_pool import MSG_BUSY
 from app.schemas.descriptions import (
     MAX_QUESTION_CHARS,
     Description,
@@ -61,7 +60,7 @@ router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
 logger = logging.getLogger(__name__)
 
 _NO_SUCH_DESCRIPTION = NotFoundError(key="error.no_such_description")
-_BUSY = ServiceUnavailableError(MSG_BUSY)
+_BUSY = ServiceUnavailableError(key="error.busy_photos")
 
 # Every path id is checked once, here: a malformed id is a 422 naming it, never a query.
 DescriptionId = Annotated[ResourceId, Path(description="Description id (UUID).")]

@@ -57,7 +57,7 @@ class AuthContext:
 def validate_credentials(*, email: str, password: str) -> None:
     """Refuse malformed emails and passwords the policy refuses (app.auth.password_policy)."""
     if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise ValidationFailedError("Enter a valid email address.")
+        raise ValidationFailedError(key="error.email_invalid")
     check_new_password(password, email=email)
 
 
@@ -118,13 +118,13 @@ async def _add_account_unless_taken(
     """Insert the account; ConflictError (409) when the email is taken (see docs/security.md
     for why registration says so)."""
     if await accounts_repo.get_account_by_email(session, email=email):
-        raise ConflictError(EMAIL_TAKEN_DETAIL)
+        raise ConflictError(key="error.email_taken")
     try:
         return await accounts_repo.add_account(
             session, email=email, password_hash=password_hash, role=role, languages=languages
         )
     except IntegrityError as error:  # a concurrent registration won the race
-        raise ConflictError(EMAIL_TAKEN_DETAIL) from error
+        raise ConflictError(key="error.email_taken") from error
 
 
 async def log_in(
@@ -142,7 +142,7 @@ async def log_in(
         not await passwords.verify_password(account.password_hash if account else None, password)
         or account is None
     ):
-        raise NotAuthenticatedError("The email or password is incorrect.")
+        raise NotAuthenticatedError(key="error.wrong_password")
     return await _open_session(
         session=session, tokens=tokens, account=account, refresh_ttl=refresh_ttl
     )
@@ -161,9 +161,9 @@ async def refresh(
     )
     if auth_session is None:
         await _revoke_family_on_reuse(session, refresh_token=refresh_token, now=now)
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     if auth_session.revoked_at is not None or auth_session.expires_at <= now:
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     account = await accounts_repo.get_account(session, account_id=auth_session.account_id)
     if account is None:
         raise NotAuthenticatedError()
@@ -214,7 +214,7 @@ async def authenticate(
         or auth_session.revoked_at is not None
         or auth_session.account_id != claims.account_id
     ):
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     account = await accounts_repo.get_account(session, account_id=claims.account_id)
     if account is None:
         raise NotAuthenticatedError()

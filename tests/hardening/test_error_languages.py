@@ -30,6 +30,11 @@ def test_every_error_has_english_and_japanese(cls: type[errors.SightlineError]) 
 
 
 def test_the_photo_messages_are_the_catalogues() -> None:
+    from app.auth.service import EMAIL_TAKEN_DETAIL
+    from app.ingest_pool import MSG_BUSY
+
+    assert message("error.email_taken", language="en") == EMAIL_TAKEN_DETAIL
+    assert message("error.busy_photos", language="en") == MSG_BUSY
     assert message("error.photo.empty", language="en") == MSG_EMPTY
     assert message("error.photo.truncated", language="en") == MSG_TRUNCATED
     assert message("error.photo.damaged", language="en") == MSG_DAMAGED
@@ -49,9 +54,18 @@ def test_the_api_answers_errors_in_the_requested_language(proxied_server: Server
             (user.post("/v1/descriptions", headers=japanese, files={"photo": ("p.jpg", b"", "image/jpeg")}),
              user.post("/v1/descriptions", files={"photo": ("p.jpg", b"", "image/jpeg")}), MSG_EMPTY),
         ]
+    email, _ = new_account(proxied_server)
     with proxied_server.client(address=new_address()) as anonymous:
         cases.append((anonymous.get("/v1/me", headers=japanese), anonymous.get("/v1/me"),
                       "Sign in to continue."))
+        taken = {"email": email, "password": "another long passphrase here"}
+        cases.append((anonymous.post("/v1/auth/register", json=taken, headers=japanese),
+                      anonymous.post("/v1/auth/register", json=taken),
+                      message("error.email_taken", language="en")))
+        wrong = {"username": email, "password": "not the password at all"}
+        cases.append((anonymous.post("/v1/auth/token", data=wrong, headers=japanese),
+                      anonymous.post("/v1/auth/token", data=wrong),
+                      "The email or password is incorrect."))
     for in_japanese, in_english, english in cases:
         assert in_english.json()["detail"] == english
         assert in_japanese.status_code == in_english.status_code
