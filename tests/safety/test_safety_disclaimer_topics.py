@@ -48,7 +48,20 @@ def test_a_label_read_in_the_photo_earns_its_disclaimer(ocr: list[str], category
         "how many people are on the bench",
         "take 2 minutes to read the letter",
         "この箱には何が入っていますか",
+        # the local describer's colour sentence (a web test's follow-up got the traffic
+        # disclaimer for "light green" on a can of peaches)
+        "The main colours are light green and yellow.",
+        "the light green cap is on the left",
     ],
 )
 def test_everyday_text_earns_none(text: str) -> None:
     assert topics_in(text) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is the light green?", "the light is red now", "Is the walk light green yet?",
+     "is the light green for crossing"],
+)
+def test_a_traffic_light_question_still_earns_traffic(text: str) -> None:
+    assert topics_in(text) == frozenset({"traffic"})

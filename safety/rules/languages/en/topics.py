@@ -39,7 +39,10 @@ TOPICS: dict[DisclaimerCategory, str] = {
     "traffic": r"\b(?:traffic (?:light|lights|signal|signals)|walk signal|walk sign|crosswalk"
     r"|pedestrian crossing|cross the (?:street|road)|crossing the (?:street|road)|intersection"
     r"|dont walk|oncoming|cars? coming|traffic|safe to cross|ok to cross|okay to cross|can i cross"
-    r"|(?:the )?light (?:is )?(?:green|red)|green light|red light|(?:green|red) for crossing"
+    # "light green" alone is a colour name (answers say "light green and yellow"): a
+    # traffic light needs "the light (is) green" not followed by a noun, or "light is".
+    r"|the light (?:is )?(?:green|red)(?![ -]\w)|light is (?:green|red)|green light|red light"
+    r"|(?:green|red) for crossing|(?:walk|walking|crossing|pedestrian) lights?"
     r"|stop ?light|zebra crossing|crossing signal|(?:road|street) (?:is )?clear|clear to cross"
     r"|bike lane|turning cars?)\b",
     "chemicals": r"\b(?:bleach|ammonia|cleaning products?|cleaners?|detergent|drain cleaner|poison"
