@@ -42,6 +42,7 @@ from app.handoff.frames import (
     StateFrame,
     dump,
 )
+from app.handoff.logfilter import install_frame_log_filter
 from app.handoff.tables import (
     ACTIVE,
     CANCELLED,
@@ -118,6 +119,7 @@ class HandoffService:
 
     async def start(self) -> None:
         """Subscribe to the broker and start the sweeper and the presence heartbeat."""
+        install_frame_log_filter()  # frames (tokens, messages) never reach the log
         await self.broker.start(self._on_notification, self._resync)
         self._tasks = [
             asyncio.create_task(self._every(self.settings.handoff_sweep_s, self.sweep)),
