@@ -11,12 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 MAX_TEXT_CHARS = 4000
-HandoffId = Annotated[str, Field(min_length=1, max_length=64, description="The handoff's id.")]
+
+
+def no_nul(value: str) -> str:
+    """Refuse U+0000: PostgreSQL text cannot hold it, and it is never meaningful input."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(no_nul)]
+HandoffId = Annotated[Text, Field(min_length=1, max_length=64, description="The handoff's id.")]
 ClientId = Annotated[
-    str,
+    Text,
     Field(
         min_length=1,
         max_length=64,
@@ -46,7 +56,7 @@ class AvailableFrame(_Frame):
     """Volunteer: ring me (optionally only in these languages)."""
 
     type: Literal["available"]
-    languages: list[Annotated[str, Field(min_length=2, max_length=35)]] | None = Field(
+    languages: list[Annotated[Text, Field(min_length=2, max_length=35)]] | None = Field(
         default=None, max_length=8
     )
 
@@ -84,7 +94,7 @@ class MessageFrame(_Frame):
 
     type: Literal["message"]
     handoff_id: HandoffId
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     client_id: ClientId
 
 

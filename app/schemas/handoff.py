@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.handoff.frames import Text
+
 HandoffState = Literal["ringing", "active", "unanswered", "cancelled", "ended"]
 MAX_NOTE_CHARS = 1000
 CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -15,10 +17,10 @@ CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 class HandoffCreateBody(BaseModel):
     """Ask for a sighted volunteer (JSON, or the same fields as multipart with a `photo`)."""
 
-    description_id: str | None = Field(
+    description_id: Text | None = Field(
         default=None, max_length=64, description="The description the volunteer should see."
     )
-    language: str | None = Field(
+    language: Text | None = Field(
         default=None, min_length=2, max_length=35,
         description="The call's language (BCP 47); the user's first language by default.",
     )
@@ -27,7 +29,7 @@ class HandoffCreateBody(BaseModel):
         description="Share the photo (the description's retained copy, or the uploaded `photo`): "
         "face-blurred, metadata-free, deleted when the handoff ends.",
     )
-    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS,
+    note: Text | None = Field(default=None, max_length=MAX_NOTE_CHARS,
                              description="A note for the volunteer.")
 
 
@@ -97,7 +99,7 @@ class RatingBody(BaseModel):
     rating: Literal["good", "problem"] = Field(description="How the call went.")
     report: bool = Field(default=False, description="Report the other side: the pair is "
                          "never matched again; three reports from different people suspend a volunteer.")
-    comment: str | None = Field(default=None, max_length=2000,
+    comment: Text | None = Field(default=None, max_length=2000,
                                 description="Optional words for the team (never shown to the other side).")
 
 
@@ -119,10 +121,10 @@ class QuietHours(BaseModel):
 class VolunteerProfileBody(BaseModel):
     """What a volunteer says about themselves."""
 
-    display_name: str = Field(min_length=1, max_length=80, description="Shown to users.")
-    languages: list[str] = Field(min_length=1, max_length=8, examples=[["en", "ja"]],
+    display_name: Text = Field(min_length=1, max_length=80, description="Shown to users.")
+    languages: list[Text] = Field(min_length=1, max_length=8, examples=[["en", "ja"]],
                                  description="Languages the volunteer helps in (BCP 47).")
-    timezone: str = Field(min_length=1, max_length=64, examples=["Asia/Tokyo"],
+    timezone: Text = Field(min_length=1, max_length=64, examples=["Asia/Tokyo"],
                           description="IANA time zone of the quiet hours.")
     quiet_hours: QuietHours | None = Field(default=None, description="When not to be rung.")
 
