@@ -42,6 +42,7 @@ from app.handoff.frames import (
     StateFrame,
     dump,
 )
+from app.handoff.logfilter import install_frame_log_filter
 from app.handoff.tables import (
     ACTIVE,
     CANCELLED,
@@ -76,6 +77,11 @@ def utc_now() -> datetime:
 def _rowcount(result: Any) -> int:
     """Rows an UPDATE/DELETE touched (the conditional updates decide races by it)."""
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def plausible_id(value: str) -> bool:
+    """Ids are UUIDs: anything else (a NUL, 10 kB) is not found without asking the database."""
+    return 0 < len(value) <= 64 and "\x00" not in value
 
 
 def first_language(account: Account) -> str:
@@ -118,6 +124,7 @@ class HandoffService:
 
     async def start(self) -> None:
         """Subscribe to the broker and start the sweeper and the presence heartbeat."""
+        install_frame_log_filter()  # frames (tokens, messages) never reach the log
         await self.broker.start(self._on_notification, self._resync)
         self._tasks = [
             asyncio.create_task(self._every(self.settings.handoff_sweep_s, self.sweep)),
@@ -230,6 +237,8 @@ class HandoffService:
 
     async def visible(self, account: Account, handoff_id: str) -> Handoff:
         """The handoff, if `account` is its user or its accepted volunteer; else 404."""
+        if not plausible_id(handoff_id):
+            raise not_found(first_language(account))
         async with self._read() as session:
             handoff = await session.get(Handoff, handoff_id)
         if handoff is None or account.id not in (handoff.user_id, handoff.volunteer_id):
@@ -473,7 +482,7 @@ class HandoffService:
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
         try:
-            handoff, seq, others = await self._accept(connection, handoff_id)
+            handoff, seq, others, elsewhere = await self._accept(connection, handoff_id)
         except IntegrityError as error:  # already in another call (uq_handoffs_active_volunteer)
             raise ConflictError(say("busy", None)) from error
         logger.info("handoff accepted", extra={"handoff_id": handoff_id})
@@ -481,8 +490,13 @@ class HandoffService:
         self.registry.attach(connection, handoff_id, floor=seq - 1)
         await self._publish_events(handoff, seq=seq, state=ACTIVE)
         await self._withdraw(handoff_id, others)
+        for other_id in elsewhere:
+            await self._withdraw(other_id, [connection.account_id])
+            await self.ring(other_id)
 
-    async def _accept(self, connection: Connection, handoff_id: str) -> tuple[Handoff, int, list[str]]:
+    async def _accept(
+        self, connection: Connection, handoff_id: str
+    ) -> tuple[Handoff, int, list[str], list[str]]:
         language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
@@ -502,11 +516,19 @@ class HandoffService:
                 raise AlreadyTakenError(say("already_taken", language))
             offer.state = "accepted"
             others = await store.withdraw_offers(session, handoff_id, keep=connection.account_id)
+            # Busy now: their other ringing offers go, and those requests ring someone free.
+            elsewhere = list(await session.scalars(select(HandoffOffer.handoff_id).where(
+                HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung",
+                HandoffOffer.handoff_id != handoff_id)))
+            if elsewhere:
+                await session.execute(update(HandoffOffer).where(
+                    HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung",
+                    HandoffOffer.handoff_id.in_(elsewhere)).values(state="withdrawn"))
             await session.execute(update(VolunteerProfile).where(
                 VolunteerProfile.account_id == connection.account_id).values(last_helped_at=now))
             handoff = await session.get(Handoff, handoff_id)
             assert handoff is not None
-        return handoff, seq, others
+        return handoff, seq, others, elsewhere
 
     async def decline(self, connection: Connection, handoff_id: str) -> None:
         """Not this volunteer: ring the next one."""
@@ -527,6 +549,8 @@ class HandoffService:
     # --- calls on sockets ---------------------------------------------------------------------
 
     async def _participant(self, connection: Connection, handoff_id: str) -> Handoff:
+        if not plausible_id(handoff_id):
+            raise not_found(None)
         async with self._read() as session:
             handoff = await session.get(Handoff, handoff_id)
         if handoff is None or connection.account_id not in (handoff.user_id, handoff.volunteer_id):
