@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -609,6 +610,7 @@ class LoadResult:
     reordered_by_resend: int = 0
     mismatch_examples: list[str] = field(default_factory=list)
     frames_before_ready: int = 0
+    phases: Counter[str] = field(default_factory=Counter)
     max_client_lag_ms: float = 0.0
 
 
@@ -655,11 +657,11 @@ class Side:
                     await new.send(frame)
             return True
 
-    async def _reopen(self, attempts: int = 10) -> Socket:
+    async def _reopen(self, attempts: int = 6) -> Socket:
         """A new socket; a server too busy to authenticate is tried again (with a backoff)."""
         for attempt in range(attempts):
             try:
-                return await Socket.open(self.ws_url, self.token)
+                return await Socket.open(self.ws_url, self.token, timeout_s=20)
             except (OSError, RuntimeError, TimeoutError, WebSocketException):
                 if attempt == attempts - 1:
                     raise
@@ -800,10 +802,12 @@ async def step(name: str, awaitable: Any, timeout_s: float) -> Any:
         raise TimeoutError(f"{name}: nothing after {timeout_s:.0f} s") from None
 
 
-async def pass_barrier(barrier: asyncio.Barrier) -> None:
-    """Wait at a barrier; a broken one (another handoff failed) lets everyone through."""
-    with contextlib.suppress(asyncio.BrokenBarrierError):
-        await barrier.wait()
+async def pass_barrier(barrier: asyncio.Barrier, timeout_s: float) -> None:
+    """Wait at a barrier; a broken one (another handoff failed) or a timeout lets everyone through."""
+    try:
+        await asyncio.wait_for(barrier.wait(), timeout_s)
+    except (asyncio.BrokenBarrierError, TimeoutError):
+        await barrier.abort()
 
 
 @dataclass
@@ -841,16 +845,19 @@ async def _run_pair(
     if response.status_code != 201:
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
+    result.phases["ringing"] += 1
     future = calls.setdefault(handoff_id, asyncio.get_running_loop().create_future())
     volunteer: Side = await step("no volunteer accepted", future, timeout_s)
     await step("the user heard no `active`",
                user.wait_for(is_state(handoff_id, "active"), timeout_s, handoff_id), timeout_s)
     result.match_ms.append((time.perf_counter() - began) * 1000)
+    result.phases["ringing"] -= 1
     marks = {"u": len(volunteer.frames()), "v": len(user.frames())}  # where each receiver's count starts
     for each in (volunteer, user):
         await each.send({"type": "join", "handoff_id": handoff_id,
                          "last_seq": max(sock.last_seq(handoff_id) for sock in each.sockets)}, handoff_id)
-    await pass_barrier(barriers.joined)  # every socket connected and joined: the memory figure is taken here
+    result.phases["talking"] += 1
+    await pass_barrier(barriers.joined, timeout_s)  # every socket connected and joined: the memory figure is taken here
 
     sent_at: dict[str, float] = {}
     expected = {side: [f"{side}-{index}-{n}" for n in range(messages)] for side in ("u", "v")}
@@ -883,7 +890,9 @@ async def _run_pair(
             await each.resend_stale(RESEND_AFTER_S)
         await asyncio.sleep(0.5)  # arrival times are stamped by the reader, not by this poll
     # Count once every handoff has finished talking: a late duplicate has had time to arrive.
-    await pass_barrier(barriers.talked)
+    result.phases["talking"] -= 1
+    result.phases["done talking"] += 1
+    await pass_barrier(barriers.talked, timeout_s)
 
     for side in ("u", "v"):
         frames = messages_of(side)
@@ -921,11 +930,14 @@ async def _run_pair(
                     result.mismatch_examples.append(
                         f"{client_id}: acked {sorted(acks[client_id])}, delivered {sorted(seqs[client_id])}")
 
+    result.phases["done talking"] -= 1
+    result.phases["ending"] += 1
     await user.send({"type": "end", "handoff_id": handoff_id}, handoff_id)
     await step("the volunteer heard no `ended`",
                volunteer.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
     await step("the user heard no `ended`", user.wait_for(is_state(handoff_id, "ended"), timeout_s, handoff_id), timeout_s)
     result.completed += 1
+    result.phases["ending"] -= 1
 
 
 async def measure_load(
@@ -960,7 +972,16 @@ async def measure_load(
             await asyncio.sleep(0.1)
             result.max_client_lag_ms = max(result.max_client_lag_ms, (time.perf_counter() - before - 0.1) * 1000)
 
+    async def report_progress() -> None:
+        while True:
+            await asyncio.sleep(30)
+            phases = {name: count for name, count in result.phases.items() if count}
+            resent = sum(each.resent for each in [*user_sides, *volunteer_sides])
+            drops = sum(len(each.drops) for each in [*user_sides, *volunteer_sides])
+            progress(f"load: {phases} completed={result.completed} resent={resent} reconnects={drops}")
+
     lag_task = asyncio.create_task(watch_lag())
+    progress_task = asyncio.create_task(report_progress())
     began = time.perf_counter()
     clients = [cluster.http(0, u.token) for u in users]
     try:
@@ -987,6 +1008,7 @@ async def measure_load(
             result.offers += agent.offers
             result.late_offers += agent.late_offers
         lag_task.cancel()
+        progress_task.cancel()
         for each in [*user_sides, *volunteer_sides]:
             result.frames_before_ready += sum(len(sock.before_ready) for sock in each.sockets)
             result.resent += each.resent
@@ -1170,6 +1192,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the servers from this source tree (default: this checkout)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    # A terminated bench stops its servers and drops its database like an interrupted one.
+    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
     with fd_limit(8192):
         try:
             import uvloop  # the client side must not be the bottleneck
