@@ -19,6 +19,8 @@ from typing import Literal
 
 import numpy as np
 
+from models.language import message
+
 Verdict = Literal["confirmed", "hedge", "drop"]
 # Similarity (0..1, see `claim_similarity`) needed to accept a claim as read, and
 # below which nothing in the OCR resembles it. Between the two it is hedged:
@@ -233,16 +235,18 @@ def _hedge_edits(
     text: str, claim: TextClaim, *, japanese: bool, alone: bool
 ) -> list[tuple[int, int, str]]:
     quote_end = claim.end + (1 if claim.kind != "cue" else 0)
+    language = "ja" if japanese else "en"
+    unconfirmed = message("safety.grounding.unconfirmed_text", language=language)
     if japanese:
-        return [(quote_end, quote_end, "（確認できませんでした）")]
+        return [(quote_end, quote_end, unconfirmed)]
     verb = re.sub(r"\s+", " ", text[claim.verb_start : claim.verb_end]).lower()
     # "may say X, but..." only reads right when X is the sentence's only claim.
     if alone and claim.verb_end > claim.verb_start and verb in _HEDGED_VERBS:
         return [
             (claim.verb_start, claim.verb_end, _HEDGED_VERBS[verb]),
-            (quote_end, quote_end, ", but I couldn't confirm it"),
+            (quote_end, quote_end, message("safety.grounding.unconfirmed_claim", language=language)),
         ]
-    return [(quote_end, quote_end, " (I couldn't confirm this text)")]
+    return [(quote_end, quote_end, unconfirmed)]
 
 
 def apply_assessments(
@@ -274,11 +278,7 @@ def apply_assessments(
         text = text[:start] + replacement + text[end:]
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
     if acted and not text:
-        text = (
-            "写真の文字を確認できませんでした。"
-            if japanese
-            else "I couldn't confirm any text in this photo."
-        )
+        text = message("safety.grounding.nothing_confirmed", language=language)
     return GroundingResult(text=text, removed=acted)
 
 

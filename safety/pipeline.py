@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from models.language import load_languages
+from models.language import message as catalogue_message
 from models.types import ImageAnalysis
 from safety.capabilities import (
     PERSON_REASONS,
@@ -30,19 +31,12 @@ from safety.checks.names import PersonNameCheck, PersonNer, SpacyPersonNer
 from safety.checks.runner import AllChecksFailedError, run_checks
 from safety.grounding_call import check_grounding
 from safety.image_policy import check_image as check_image_policy
-from safety.messages import primary_language
 from safety.question_policy import classify_question
 from safety.rules.language import language_rules
 from safety.second_stage import SecondStage, combine
 from safety.types import QuestionVerdict, Redaction, Refusal, SafetyOutcome
 
 logger = logging.getLogger(__name__)
-
-_WITHHELD = {
-    "en": "I couldn't check this answer safely; please try again or ask a volunteer.",
-    "ja": "この回答を安全に確認できませんでした。もう一度試すか、ボランティアに頼んでください。",
-}
-
 
 def default_checks(*, ner: PersonNer | None) -> tuple[TextCheck, ...]:
     """The post-processing checks, in the order they run."""
@@ -144,7 +138,7 @@ class SafetyPipeline:
                 for kind, n in applied.counts.items():
                     counts[kind] = counts.get(kind, 0) + n
         except AllChecksFailedError:
-            message = _WITHHELD[primary_language(language)]
+            message = catalogue_message("safety.withheld", language=language)
             return SafetyOutcome(text=message, redactions=(Redaction(kind="withheld", count=1),))
         for result in results:
             timings[result.check] = result.elapsed_ms
