@@ -262,10 +262,9 @@ async def get_profile(auth: AuthDep, services: ServicesDep) -> VolunteerProfileO
 async def reinstate_volunteer(
     account_id: AccountId, _admin: AdminDep, services: ServicesDep, session: SessionDep
 ) -> VolunteerProfileOut:
-    """Lift a volunteer's suspension (`account_id`, or the volunteer's email)."""
+    """Lift a volunteer's suspension (by account id; `sightline volunteer reinstate EMAIL`
+    does the same by email)."""
     account = await accounts_repo.get_account(session, account_id=account_id)
-    if account is None and "@" in account_id:
-        account = await accounts_repo.get_account_by_email(session, email=account_id)
     if account is None:
         raise NotFoundError(say("no_profile", None))
     profile = await _service(services).reinstate(account.id)

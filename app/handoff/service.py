@@ -66,6 +66,7 @@ logger = logging.getLogger("sightline.handoff")
 
 SUSPEND_AFTER_REPORTS = 3
 DELIVERY_CONCURRENCY = 8  # socket deliveries reading the database at once, per process
+DATABASE_SLOTS = 10  # handoff sessions at once, per process (the pool holds 5 + 10 overflow)
 CLOSE_LOGGED_OUT = 4401  # the socket's login ended (logout, account deleted)
 
 
@@ -115,6 +116,10 @@ class HandoffService:
         self._tasks: list[asyncio.Task[None]] = []
         self._deliveries: set[asyncio.Task[None]] = set()
         self._delivery_slots = asyncio.Semaphore(DELIVERY_CONCURRENCY)
+        # Socket traffic waits here, in order, rather than exhausting the connection pool
+        # (which answers 'unavailable' after SIGHTLINE_DATABASE_POOL_TIMEOUT_S) and
+        # leaves connections free for HTTP requests.
+        self._db_slots = asyncio.Semaphore(DATABASE_SLOTS)
         # SQLite has one writer: a transaction that read before writing fails at once
         # (not after busy_timeout) when another wrote meanwhile. The embedded
         # deployment is one process, so an in-process lock serializes handoff writes.
@@ -168,16 +173,17 @@ class HandoffService:
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
         """A write transaction (serialized in-process on SQLite)."""
-        if self._write_lock is None:
-            async with self.sessions() as session, session.begin():
+        async with self._db_slots:
+            if self._write_lock is None:
+                async with self.sessions() as session, session.begin():
+                    yield session
+                return
+            async with self._write_lock, self.sessions() as session, session.begin():
                 yield session
-            return
-        async with self._write_lock, self.sessions() as session, session.begin():
-            yield session
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
+        async with self._db_slots, self.sessions() as session:
             yield session
 
     # --- requests (HTTP) -------------------------------------------------------------------
