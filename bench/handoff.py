@@ -60,7 +60,6 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 # Long enough for the password policy; the same for every bench account.
 PASSWORD = "bench handoff password 7 violet lanterns"
 OFFER_TARGET_MS = 100.0
-RELAY_WAIT_S = 30.0  # one message, one at a time: later than this is reported as a failure
 RESEND_AFTER_S = 5.0  # a message not acknowledged this long is sent again (same client_id)
 RELAY_TARGET_MS = 50.0
 Frame = dict[str, Any]
@@ -533,7 +532,9 @@ class LatencyResult:
     failures: list[str] = field(default_factory=list)
 
 
-async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: int, volunteers: int) -> LatencyResult:
+async def measure_latency(
+    cluster: Cluster, *, samples: int, messages_per_call: int, volunteers: int, relay_wait_s: float = 30.0,
+) -> LatencyResult:
     """Request → offer and message relay latency, user on A and volunteers on B, one call at a time."""
     result = LatencyResult()
     user = await cluster.new_user(index=0)
@@ -574,16 +575,14 @@ async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: 
                     await sender.send({"type": "message", "handoff_id": handoff_id, "text": f"ping {number}",
                                        "client_id": client_id})
                     try:
-                        position, _ = await receiver.wait_at(is_message(client_id), RELAY_WAIT_S, start=mark)
+                        position, _ = await receiver.wait_at(is_message(client_id), relay_wait_s, start=mark)
                     except TimeoutError:
-                        acked = any(f.get("type") == "ack" and f.get("client_id") == client_id for f in sender.received)
-                        arrived = await receiver.wait_at(is_message(client_id), 600, start=mark)
-                        late = (time.perf_counter() - sent) * 1000
+                        acked = [f.get("seq") for f in sender.received
+                                 if f.get("type") == "ack" and f.get("client_id") == client_id]
                         result.failures.append(
-                            f"call {sample} message {number} ({'user→volunteer' if number % 2 == 0 else 'volunteer→user'}, "
-                            f"acked: {acked}): not relayed within {RELAY_WAIT_S:.0f} s; arrived after {late:.0f} ms"
-                            f" (seq {arrived[1].get('seq')})")
-                        position = arrived[0]
+                            f"call {sample} message {number} ({'user on A → volunteer on B' if number % 2 == 0 else 'volunteer on B → user on A'}, "
+                            f"stored as seq {acked}): not relayed within {relay_wait_s:.0f} s")
+                        break  # the rest of this call would only wait behind it
                     result.relay_ms.append((receiver.arrived[position] - sent) * 1000)
                 await user_socket.send({"type": "end", "handoff_id": handoff_id})
                 await winner.wait_for(is_state(handoff_id, "ended"), 60)
