@@ -3,7 +3,10 @@
 `install_edge_middleware(app, settings)` adds, outermost first:
 
 1. `SecurityHeadersMiddleware` (so even a 413 or 408 carries the headers);
-2. `RequestBodyMiddleware`: every route's body is bounded (the JSON limit for
+2. `RequestObserver` (app/api/observe.py): every request counted, timed and
+   logged, the edge's own 401/408/413 included; an unhandled exception becomes
+   the logged, counted 500 body here, inside the security headers;
+3. `RequestBodyMiddleware`: every route's body is bounded (the JSON limit for
    all routes, the upload limit for routes that take a file), stalled or
    dripping bodies time out, and upload routes check the bearer token before
    the body is read.
@@ -25,6 +28,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from app.api.observe import RequestObserver
 from app.body_limit import BodyRule, RequestBodyMiddleware, Scope
 from app.errors import NotAuthenticatedError
 from app.security_headers import SecurityHeadersMiddleware
@@ -43,6 +47,7 @@ def install_edge_middleware(app: FastAPI, settings: Settings) -> None:
         min_rate_bytes_s=settings.body_min_rate_bytes_s,
         authenticate=bearer_token_is_valid,
     )
+    app.add_middleware(RequestObserver)
     app.add_middleware(SecurityHeadersMiddleware)
 
 

@@ -65,6 +65,8 @@ _ORIENTATION_TRANSPOSE: dict[int, Image.Transpose] = {
 }
 _EXIF_ORIENTATION = 0x0112
 
+# The English of the catalogue keys error.photo.* (models/language/catalogues; raised
+# with the key, so each is said in the request's language, issue 11).
 MSG_EMPTY = "No photo was received: the file is empty. Please take the photo again."
 MSG_TRUNCATED = "The photo could not be read: the file is incomplete. Please take the photo again."
 MSG_DAMAGED = "The photo could not be read: the file is damaged. Please take the photo again."
@@ -140,7 +142,7 @@ def decode_photo(
     if max_pixels <= 0 or analysis_max_side <= 0:
         raise ValueError("max_pixels and analysis_max_side must be positive")
     if not data:
-        raise UnprocessablePhotoError(MSG_EMPTY)
+        raise UnprocessablePhotoError(key="error.photo.empty")
     sniffed = sniff_format(data[:64])
     if sniffed.format is None:
         raise UnsupportedMediaTypeError(unsupported_message(sniffed.description))
@@ -155,7 +157,7 @@ def decode_photo(
         except (PayloadTooLargeError, UnprocessablePhotoError, MemoryError):
             raise
         except Exception as exc:
-            raise UnprocessablePhotoError(_unreadable_message(exc)) from exc
+            raise UnprocessablePhotoError(key=_unreadable_key(exc)) from exc
     if orientation >= 5:  # 5–8 swap the axes: report the upright size
         original_width, original_height = original_height, original_width
     height, width = array.shape[:2]
@@ -192,16 +194,16 @@ def _open_checked(data: bytes, photo_format: PhotoFormat, max_pixels: int) -> It
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PayloadTooLargeError(too_many_pixels_message(limit)) from exc
     except UnidentifiedImageError as exc:
-        raise UnprocessablePhotoError(MSG_DAMAGED) from exc
+        raise UnprocessablePhotoError(key="error.photo.damaged") from exc
     except Exception as exc:
-        raise UnprocessablePhotoError(_unreadable_message(exc)) from exc
+        raise UnprocessablePhotoError(key=_unreadable_key(exc)) from exc
     try:
         width, height = img.size
         # Our own check, independent of the warnings machinery.
         if width * height > limit:
             raise PayloadTooLargeError(too_many_pixels_message(limit))
         if width <= 0 or height <= 0:
-            raise UnprocessablePhotoError(MSG_DAMAGED)
+            raise UnprocessablePhotoError(key="error.photo.damaged")
         yield img
     finally:
         img.close()
@@ -334,9 +336,9 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
     return "srgb" in description.lower()
 
 
-def _unreadable_message(exc: BaseException) -> str:
+def _unreadable_key(exc: BaseException) -> str:
     """Pick between "incomplete" and "damaged" from the library error (never shown)."""
     text = str(exc).lower()
     if isinstance(exc, EOFError) or "truncated" in text or "premature" in text:
-        return MSG_TRUNCATED
-    return MSG_DAMAGED
+        return "error.photo.truncated"
+    return "error.photo.damaged"

@@ -92,13 +92,13 @@ class PhotoDecoder:
     async def _acquire_slot(self) -> None:
         if self._slots.locked():
             if self._waiting >= self._max_waiting:
-                raise ServiceUnavailableError(MSG_BUSY)
+                raise ServiceUnavailableError(key="error.busy_photos")
         self._waiting += 1
         try:
             async with asyncio.timeout(self._max_wait_s):
                 await self._slots.acquire()
         except TimeoutError:
-            raise ServiceUnavailableError(MSG_BUSY) from None
+            raise ServiceUnavailableError(key="error.busy_photos") from None
         finally:
             self._waiting -= 1
 

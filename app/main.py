@@ -21,12 +21,12 @@ from app.api import (  # issue 7: volunteer handoff
 )
 from app.api.errors import install_error_handlers
 from app.api.fault_errors import install_fault_handlers
-from app.api.observe import RequestObserver
 from app.api.openapi import OPENAPI_URL, install_offline_docs, install_openapi, operation_id
 from app.describe.retention import purge_expired
 from app.edge import install_edge_middleware
 from app.services import AppServices, app_services
 from app.settings import Settings
+from app.web import install_web_clients
 
 logger = logging.getLogger("sightline.http")
 
@@ -80,9 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws_routes.router)  # issue 7: /v1/ws
     install_openapi(app)
     install_offline_docs(app)
+    install_web_clients(app)  # issue 8 (web): /app/ and /volunteer/, static files
 
-    app.add_middleware(RequestObserver)
     # issue 13 (harden). Outermost, so it must stay the last add_middleware: security
-    # headers, then body size/time limits and the token check before an upload is read.
+    # headers, the request observer (metrics, logs, the 500 body), then body size/time
+    # limits and the token check before an upload is read.
     install_edge_middleware(app, settings)
     return app

@@ -103,7 +103,9 @@ async def pipeline_services(
             ),
             analysis=analysis,
             backend=backend,
-            safety=SafetyPipeline.create(),
+            safety=SafetyPipeline.create(
+                capabilities=person_capabilities(settings.backend, analysis)
+            ),
             executor=executor,
             analysis_models=analysis_models,
         )
@@ -165,3 +167,14 @@ async def app_services(settings: Settings) -> AsyncIterator[AppServices]:
     finally:
         password_pool.close()
         await engine.dispose()
+
+
+# safety2 (issue 10 part 3): a person refusal offers only what this backend can describe.
+def person_capabilities(backend: str, analysis: AnalysisSuite) -> tuple[str, ...]:
+    """What the configured backend can say about a person (safety.capabilities): a generative
+    backend describes what it sees; the local describer only what its analyzers measure."""
+    from safety.capabilities import GENERATIVE, LOCAL_FACE_ATTRIBUTES, LOCAL_FACES_ONLY
+
+    if backend != "local":
+        return GENERATIVE
+    return LOCAL_FACE_ATTRIBUTES if analysis.face_attributes is not None else LOCAL_FACES_ONLY

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     database_pool_timeout_s: float = Field(default=5.0, gt=0)
     metrics_token: str | None = None
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # --- harden2 (issue 13 part B) ---
+    # An Idempotency-Key claim in progress is a lease renewed every third of this:
+    # a retry after the owner died takes the key over within it.
+    idempotency_lease_s: float = Field(default=10.0, gt=0)
 
     # --- volunteer handoff (issue 7; see docs/handoff-design.md) ---
     handoff_fanout: int = Field(default=3, ge=1, le=50)

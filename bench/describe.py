@@ -276,8 +276,28 @@ async def serve_worker(args: argparse.Namespace) -> None:
     executor = ThreadPoolExecutor(max_workers=args.workers)
     loop = asyncio.get_running_loop()
 
+    pipeline: Any = None
+    if args.pipeline:
+        # The service's own path: app ingest, DescribePipeline.describe_photo (which
+        # decides per question which analyzers run, where the checkout supports it).
+        from app.describe.pipeline import DescribePipeline
+        from app.ingest_pool import PhotoDecoder
+
+        pipeline = DescribePipeline(
+            decoder=PhotoDecoder(executor=executor, max_workers=args.workers),
+            analysis=suite,
+            backend=backend,
+            safety=safety,
+            executor=executor,
+        )
+
     async def one(question: str, data: bytes) -> float:
         begin = time.perf_counter()
+        if pipeline is not None:
+            await pipeline.describe_photo(
+                photo=data, question=question, detail="standard", language="en"
+            )
+            return (time.perf_counter() - begin) * 1000
         image = await loop.run_in_executor(executor, decode, data, args.max_side)
         extra = {"question": question} if takes_question else {}
         analysis = await suite.analyze(image, executor=executor, language="en", **extra)
@@ -350,6 +370,8 @@ def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
                 command += ["--limit", str(args.limit)]
             if args.cache_dir:
                 command += ["--cache-dir", str(args.cache_dir)]
+            if args.pipeline:
+                command.append("--pipeline")
             extra_env = dict(item.split("=", 1) for item in getattr(args, f"{name}_env"))
             workers[name] = subprocess.Popen(
                 command,
@@ -402,6 +424,7 @@ def run_comparison(args: argparse.Namespace) -> dict[str, Any]:
     print(
         f"\nold = {args.compare_ref} {args.old_env}, "
         f"new = {args.against_ref or 'this checkout'} {args.new_env}; "
+        f"{'DescribePipeline' if args.pipeline else 'suite.analyze'}; "
         f"load average {os.getloadavg()}"
     )
     for name, row in summary.items():
@@ -471,6 +494,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--old-env", nargs="*", default=[], help="KEY=VALUE for the old worker (isolate a factor)"
     )
     parser.add_argument("--new-env", nargs="*", default=[], help="KEY=VALUE for the new worker")
+    parser.add_argument(
+        "--pipeline",
+        action="store_true",
+        help="--compare-ref: run each photo through DescribePipeline.describe_photo (the "
+        "service's path: app ingest, per-question analyzer skipping) instead of the suite",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--code-root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
     return parser.parse_args(argv)

@@ -31,7 +31,7 @@ from safety.pipeline import SafetyPipeline, default_checks
 from safety.second_stage import SecondStage
 from safety.types import QuestionVerdict
 
-BUDGET_MS = {"rules": 5.0, "rules+learned": 10.0}
+BUDGET_MS = {"rules": 5.0, "rules+learned": 10.0, "learned,seen": 10.0}
 
 
 def _analysis(ocr: list[str], explicit_score: float | None = None) -> ImageAnalysis:
@@ -80,15 +80,33 @@ def main() -> None:
     stage.find("warm up the model pages", language="en")
     print(f"resident memory added by the learned stage: {_resident_mb() - before:.0f} MB")
     learned = SafetyPipeline(text_checks=checks, second_stage=stage)
-    for label, pipeline in (("rules", rules), ("rules+learned", learned)):
-        _measure(label, pipeline, lines, rounds=args.rounds, name=args.file.name)
+    _measure("rules", rules, lines, rounds=args.rounds, name=args.file.name)
+    # New questions: the learned stage's cache is emptied before each one, so every question
+    # that reaches the classifier pays for its embedding (the honest per-question cost).
+    _measure(
+        "rules+learned",
+        learned,
+        lines,
+        rounds=args.rounds,
+        name=args.file.name,
+        reset=stage.clear_cache,
+    )
+    # Repeated questions (the same text asked again, e.g. "what does this say"): cache hits.
+    _measure("learned,seen", learned, lines, rounds=args.rounds, name=args.file.name)
     _worst_case(learned)
 
 
 def _measure(
-    label: str, pipeline: SafetyPipeline, lines: list[dict[str, Any]], *, rounds: int, name: str
+    label: str,
+    pipeline: SafetyPipeline,
+    lines: list[dict[str, Any]],
+    *,
+    rounds: int,
+    name: str,
+    reset: Callable[[], None] | None = None,
 ) -> None:
-    """Time every line `rounds` times (after a warm-up round) and print the percentiles."""
+    """Time every line `rounds` times (after a warm-up round) and print the percentiles;
+    `reset` runs (untimed) before each question."""
     questions = [line for line in lines if "q" in line]
     generated = [line for line in lines if "generated" in line]
     samples: dict[str, list[tuple[float, float]]] = {"question": [], "postprocess": []}
@@ -101,6 +119,8 @@ def _measure(
                 if verdict.refusal is None:
                     pipeline.check_image(analysis, language=line["lang"], question=line["q"])
 
+            if reset is not None:
+                reset()
             elapsed = _time(policy)
             if round_number:
                 samples["question"].append(elapsed)

@@ -32,10 +32,19 @@ from models.analyzers.faces import FaceDetector
 from models.analyzers.ocr import OcrReader, OcrReading
 from models.analyzers.plausibility import Plausibility
 from models.analyzers.quality import QualityAnalyzer, finalize_quality
+from models.analyzers.regions import find_region
 from models.analyzers.scene import main_object
 from models.compose.intent import route_question
 from models.compose.intents import family_of
-from models.types import Detail, FaceBox, ImageAnalysis, QualityReport, SceneLabel
+from models.compose.objects import NAMED_OBJECTS, asked_noun
+from models.types import (
+    Detail,
+    FaceBox,
+    ImageAnalysis,
+    ObjectRegion,
+    QualityReport,
+    SceneLabel,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -221,6 +230,9 @@ class AnalysisSuite:
             skipped.append("face_attributes")
         if self.explicit is not None:
             jobs["explicit"] = timed("explicit", self.explicit.analyze)
+        region_job = self._region_job(question) if "scene" in wanted else None
+        if region_job is not None:
+            jobs["region"] = timed("region", region_job)
         results = await asyncio.gather(
             *(loop.run_in_executor(executor, job) for job in jobs.values()), return_exceptions=True
         )
@@ -250,6 +262,7 @@ class AnalysisSuite:
                 height=height,
                 language=language,
                 thresholds=self.quality.thresholds,
+                text_area_fraction=reading.area_fraction,
             )
         explicit = outcome.get("explicit")
         scene: tuple[SceneLabel, ...] = outcome.get("scene", ())
@@ -267,7 +280,24 @@ class AnalysisSuite:
             main_object=main_object(scene),
             text_area_fraction=reading.area_fraction,
             skipped_analyzers=tuple(skipped),
+            named_region=outcome.get("region"),
         )
+
+    def _region_job(self, question: str | None) -> Callable[[RGBImage], Any] | None:
+        """Where the object the question names is, when it names one ("my shoes")."""
+        noun = asked_noun(question)
+        classify = getattr(self.scene, "label_probabilities", None)
+        if noun is None or classify is None:
+            return None
+        labels = NAMED_OBJECTS[noun]
+        colours = self.colours.analyze
+
+        def run(image: RGBImage) -> ObjectRegion | None:
+            return find_region(
+                image, noun=noun, labels=labels, classify=classify, colours=colours
+            )
+
+        return run
 
 
 def _load_class(module_name: str, class_name: str, flag: str) -> Any:

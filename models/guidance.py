@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from models.language import format_list, message, plural_message, supported_languages
-from models.types import Edge, QualityIssue, QualityIssueKind
+from models.types import BlurCause, Edge, QualityIssue, QualityIssueKind
 
 Subject = Literal["text", "item", "face"]
 _SUBJECTS: tuple[Subject, ...] = ("text", "item", "face")
@@ -34,16 +34,20 @@ def guidance_for(
     edges: Sequence[Edge] = (),
     rotation_degrees: int = 0,
     subject: Subject = "text",
+    cause: BlurCause = "",
 ) -> str:
     """Return the spoken guidance for one quality issue in `language`.
 
     `edges` names where the text or item is cut off (for `cut_off`),
-    `rotation_degrees` how far the text is turned clockwise (for `rotated`).
+    `rotation_degrees` how far the text is turned clockwise (for `rotated`),
+    `cause` why a photo is blurry ("motion": the phone moved, so "hold it still").
     """
     if issue_kind == "cut_off":
         return _cut_off(language, edges, subject)
     if issue_kind == "rotated":
         return _rotated(language, rotation_degrees)
+    if issue_kind == "blurry" and cause == "motion":
+        return message("guidance.blurry.motion", language=language)
     return message(f"guidance.{issue_kind}", language=language)
 
 
@@ -73,6 +77,7 @@ def guidance_in(issue: QualityIssue, *, language: str) -> str:
         edges=issue.edges,
         rotation_degrees=issue.rotation_degrees,
         subject=subject,
+        cause=issue.cause,
     )
 
 

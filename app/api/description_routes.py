@@ -5,12 +5,25 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    File,
+    Form,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AuthDep, ServicesDep, SessionDep
+from app.api.fault_errors import classify_fault
 from app.api.responses import error_responses
 from app.describe import service as describe_service
 from app.describe.pipeline import StreamEvent
@@ -23,7 +36,6 @@ from app.errors import (
     ValidationFailedError,
 )
 from app.i18n import negotiate_language
-from app.ingest_pool import MSG_BUSY
 from app.schemas.descriptions import (
     MAX_QUESTION_CHARS,
     Description,
@@ -33,13 +45,25 @@ from app.schemas.descriptions import (
     FollowUpBody,
 )
 from app.schemas.feedback import FeedbackBody, FeedbackOut
+from app.schemas.fields import (
+    HeaderValue,
+    IdempotencyKey,
+    LanguageTag,
+    PageCursor,
+    PhotoQuestion,
+    ResourceId,
+)
+from models.language import message
 from models.types import Detail
 
 router = APIRouter(prefix="/v1/descriptions", tags=["descriptions"])
 logger = logging.getLogger(__name__)
 
-_NO_SUCH_DESCRIPTION = NotFoundError("No such description.")
-_BUSY = ServiceUnavailableError(MSG_BUSY)
+_NO_SUCH_DESCRIPTION = NotFoundError(key="error.no_such_description")
+_BUSY = ServiceUnavailableError(key="error.busy_photos")
+
+# Every path id is checked once, here: a malformed id is a 422 naming it, never a query.
+DescriptionId = Annotated[ResourceId, Path(description="Description id (UUID).")]
 
 _STREAM_EXAMPLE = (
     'event: delta\ndata: {"text": "A can of Kirkland sliced peaches."}\n\n'
@@ -98,25 +122,25 @@ async def create_description(
     response: Response,
     photo: Annotated[UploadFile, File(description="JPEG, PNG or HEIC/HEIF photo.")],
     question: Annotated[
-        str | None,
-        Form(max_length=MAX_QUESTION_CHARS, description="Optional question about the photo."),
+        PhotoQuestion | None,
+        Form(description="Optional question about the photo (blank means none)."),
     ] = None,
     detail: Annotated[
         Detail, Form(description="How much to say: `brief`, `standard` or `detailed`.")
     ] = "standard",
     language: Annotated[
-        str | None,
-        Form(max_length=35, description="Answer language (BCP 47); else `Accept-Language`."),
+        LanguageTag | None,
+        Form(description="Answer language (BCP 47); else `Accept-Language`."),
     ] = None,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
     accept: Annotated[
-        str | None, Header(description="`text/event-stream` to stream the answer.")
+        HeaderValue | None, Header(description="`text/event-stream` to stream the answer.")
     ] = None,
     idempotency_key: Annotated[
-        str | None,
-        Header(max_length=255, description="Retries with the same key get the same description."),
+        IdempotencyKey | None,
+        Header(description="Retries with the same key get the same description."),
     ] = None,
 ) -> Description | StreamingResponse:
     """Describe a photo, answering the optional question.
@@ -141,7 +165,7 @@ async def create_description(
             abandoned=request.is_disconnected,
         )
         return StreamingResponse(
-            _server_sent_events(events),
+            _server_sent_events(events, language),
             status_code=status.HTTP_201_CREATED,
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
@@ -156,6 +180,7 @@ async def create_description(
         language=language,
         idempotency_key=idempotency_key,
         idempotency_ttl=services.idempotency_ttl,
+        idempotency_lease=timedelta(seconds=services.settings.idempotency_lease_s),
         abandoned=request.is_disconnected,
     )
     if replayed:
@@ -164,19 +189,27 @@ async def create_description(
     return body
 
 
-async def _server_sent_events(events: AsyncIterator[StreamEvent]) -> AsyncIterator[str]:
-    """Render pipeline events as SSE; a failure mid-stream becomes an `error` event."""
+async def _server_sent_events(
+    events: AsyncIterator[StreamEvent], language: str
+) -> AsyncIterator[str]:
+    """Render pipeline events as SSE; a failure mid-stream becomes an `error` event,
+    said in the answer's language."""
     try:
         async for event in events:
             yield f"event: {event.kind}\ndata: {event.data.model_dump_json()}\n\n"
     except SightlineError as error:
-        yield f"event: error\ndata: {json.dumps({'error': error.code, 'detail': error.detail})}\n\n"
-    except Exception:
+        body = {"error": error.code, "detail": error.localized(language)}
+        yield f"event: error\ndata: {json.dumps(body)}\n\n"
+    except Exception as error:
+        if (dependency := classify_fault(error)) is not None:
+            # The same answer a fault gets before the stream starts (a 503), as an event.
+            logger.warning("dependency unavailable", extra={"dependency": dependency,
+                                                            "error_type": type(error).__name__})
+            body = {"error": "unavailable", "detail": message("error.unavailable", language=language)}
+            yield f"event: error\ndata: {json.dumps(body)}\n\n"
+            return
         logger.exception("streamed description failed")
-        body = {
-            "error": "internal_error",
-            "detail": "Something went wrong on our side. Please try again.",
-        }
+        body = {"error": "internal_error", "detail": message("error.internal", language=language)}
         yield f"event: error\ndata: {json.dumps(body)}\n\n"
 
 
@@ -190,7 +223,7 @@ async def list_descriptions(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
     cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+        PageCursor | None, Query(description="`next_cursor` of the previous page.")
     ] = None,
 ) -> DescriptionPage:
     """The caller's history, newest first; pass `next_cursor` back as `cursor` for more."""
@@ -202,10 +235,10 @@ async def list_descriptions(
 @router.get(
     "/{description_id}",
     response_model=DescriptionWithFollowUps,
-    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+    responses=error_responses(401, 404, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def get_description(
-    description_id: str, auth: AuthDep, session: SessionDep
+    description_id: DescriptionId, auth: AuthDep, session: SessionDep
 ) -> DescriptionWithFollowUps:
     """One of the caller's descriptions with its follow-up questions."""
     return await describe_service.get_description_or_raise(
@@ -216,10 +249,10 @@ async def get_description(
 @router.delete(
     "/{description_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 404, 503, examples=[_NO_SUCH_DESCRIPTION]),
+    responses=error_responses(401, 404, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def delete_description(
-    description_id: str, auth: AuthDep, services: ServicesDep, session: SessionDep
+    description_id: DescriptionId, auth: AuthDep, services: ServicesDep, session: SessionDep
 ) -> Response:
     """Delete one of the caller's descriptions and its retained photo."""
     await describe_service.delete_description(
@@ -240,13 +273,13 @@ async def delete_description(
     ),
 )
 async def ask_follow_up(
-    description_id: str,
+    description_id: DescriptionId,
     body: FollowUpBody,
     auth: AuthDep,
     services: ServicesDep,
     request: Request,
     accept_language: Annotated[
-        str | None, Header(description="Preferred answer languages, with q-weights.")
+        HeaderValue | None, Header(description="Preferred answer languages, with q-weights.")
     ] = None,
 ) -> FollowUp:
     """Ask another question about the same photo."""
@@ -274,7 +307,7 @@ async def ask_follow_up(
     responses=error_responses(401, 404, 413, 422, 503, examples=[_NO_SUCH_DESCRIPTION]),
 )
 async def add_feedback(
-    description_id: str, body: FeedbackBody, auth: AuthDep, session: SessionDep
+    description_id: DescriptionId, body: FeedbackBody, auth: AuthDep, session: SessionDep
 ) -> FeedbackOut:
     """Say whether a description helped, was wrong, or should be reported."""
     return await describe_service.add_feedback(

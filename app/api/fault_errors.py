@@ -20,6 +20,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
+from app.i18n import negotiate_language
+from models.language import message
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5
@@ -83,10 +86,10 @@ def classify_fault(error: BaseException) -> str | None:
     return None
 
 
-def unavailable_response() -> JSONResponse:
-    """The one 503 body for a dependency fault."""
+def unavailable_response(language: str | None = None) -> JSONResponse:
+    """The one 503 body for a dependency fault, said in `language` (English by default)."""
     return JSONResponse(
-        {"error": "unavailable", "detail": UNAVAILABLE_DETAIL},
+        {"error": "unavailable", "detail": message("error.unavailable", language=language)},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
@@ -105,7 +108,9 @@ async def _dependency_fault(request: Request, error: Exception) -> JSONResponse:
             "route": getattr(request.scope.get("route"), "path", "unmatched"),
         },
     )
-    return unavailable_response()
+    return unavailable_response(
+        negotiate_language(None, request.headers.get("accept-language"))
+    )
 
 
 def install_fault_handlers(app: FastAPI) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
 from pydantic import ValidationError
 
 from app.api.deps import AdminDep, AuthDep, ServicesDep, SessionDep
@@ -21,12 +21,14 @@ from app.handoff.errors import forbidden, invalid, say
 from app.handoff.service import HandoffService, NewHandoff, first_language
 from app.handoff.tables import Handoff, VolunteerProfile
 from app.ingest import decode_photo, encode_jpeg
+from app.schemas.fields import LanguageTag, ResourceId
 from app.schemas.handoff import (
     HandoffCreateBody,
     HandoffCreated,
     HandoffList,
     HandoffOut,
     HandoffState,
+    Note,
     QuietHours,
     RatingBody,
     RatingOut,
@@ -41,6 +43,8 @@ from safety.face_blur import blur_faces
 
 router = APIRouter(prefix="/v1", tags=["handoff"])
 logger = logging.getLogger("sightline.handoff")
+HandoffId = Annotated[ResourceId, Path(description="Handoff id (UUID).")]
+AccountId = Annotated[ResourceId, Path(description="Account id (UUID).")]
 
 SHARED_PHOTO_MAX_SIDE = 1600
 _BINARY = {"type": "string", "format": "binary"}
@@ -105,10 +109,10 @@ async def create_handoff(
     auth: AuthDep,
     services: ServicesDep,
     photo: Annotated[UploadFile | None, File(description="Photo to share (multipart).")] = None,
-    description_id: Annotated[str | None, Form(description="The description to show.")] = None,
-    language: Annotated[str | None, Form(description="The call's language (BCP 47).")] = None,
+    description_id: Annotated[ResourceId | None, Form(description="The description to show.")] = None,
+    language: Annotated[LanguageTag | None, Form(description="The call's language (BCP 47).")] = None,
     share_photo: Annotated[bool | None, Form(description="Share the photo.")] = None,
-    note: Annotated[str | None, Form(description="A note for the volunteer.")] = None,
+    note: Annotated[Note | None, Form(description="A note for the volunteer.")] = None,
 ) -> HandoffCreated:
     """Ask for a sighted volunteer: rings FANOUT eligible volunteers at once (JSON or multipart)."""
     account = auth.account
@@ -160,7 +164,7 @@ async def list_handoffs(
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffOut,
             responses=error_responses(401, 404, 503))
-async def read_handoff(handoff_id: str, auth: AuthDep, services: ServicesDep) -> HandoffOut:
+async def read_handoff(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep) -> HandoffOut:
     """A handoff, to its user and the volunteer who accepted it (others: 404)."""
     handoff = await _service(services).visible(auth.account, handoff_id)
     return _handoff_out(handoff, await _service(services).volunteer_name(handoff))
@@ -169,7 +173,7 @@ async def read_handoff(handoff_id: str, auth: AuthDep, services: ServicesDep) ->
 @router.get("/handoffs/{handoff_id}/messages", response_model=Transcript,
             responses=error_responses(401, 404, 422, 503))
 async def read_messages(
-    handoff_id: str, auth: AuthDep, services: ServicesDep,
+    handoff_id: HandoffId, auth: AuthDep, services: ServicesDep,
     after_seq: Annotated[int, Query(ge=0, description="Only messages after this seq.")] = 0,
 ) -> Transcript:
     """The transcript, in order (messages only; state changes come over the socket)."""
@@ -184,7 +188,7 @@ async def read_messages(
                             "as octet-stream too, for generic clients).",
                             "content": {"image/jpeg": {"schema": _BINARY},
                                         "application/octet-stream": {"schema": _BINARY}}}})
-async def read_photo(handoff_id: str, auth: AuthDep, services: ServicesDep) -> Response:
+async def read_photo(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep) -> Response:
     """The shared photo (face-blurred, no metadata) while the handoff is open; 404 otherwise."""
     data = await _service(services).photo(auth.account, handoff_id)
     return Response(content=data, media_type="image/jpeg",
@@ -193,7 +197,7 @@ async def read_photo(handoff_id: str, auth: AuthDep, services: ServicesDep) -> R
 
 @router.post("/handoffs/{handoff_id}/cancel", response_model=HandoffOut,
              responses=error_responses(401, 404, 409, 503))
-async def cancel_handoff(handoff_id: str, auth: AuthDep, services: ServicesDep) -> HandoffOut:
+async def cancel_handoff(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep) -> HandoffOut:
     """The owner withdraws a ringing request (409 once it is answered or over)."""
     handoff = await _service(services).cancel(auth.account, handoff_id)
     return _handoff_out(handoff, None)
@@ -202,7 +206,7 @@ async def cancel_handoff(handoff_id: str, auth: AuthDep, services: ServicesDep) 
 @router.post("/handoffs/{handoff_id}/rating", status_code=status.HTTP_201_CREATED,
              response_model=RatingOut, responses=error_responses(401, 404, 409, 422, 503))
 async def rate_handoff(
-    handoff_id: str, body: RatingBody, auth: AuthDep, services: ServicesDep
+    handoff_id: HandoffId, body: RatingBody, auth: AuthDep, services: ServicesDep
 ) -> RatingOut:
     """Rate an ended call (either side, once); `report` blocks the pair for good."""
     await _service(services).rate(auth.account, handoff_id, rating=body.rating,
@@ -256,7 +260,7 @@ async def get_profile(auth: AuthDep, services: ServicesDep) -> VolunteerProfileO
 @router.post("/admin/volunteers/{account_id}/reinstate", response_model=VolunteerProfileOut,
              tags=["admin"], responses=error_responses(401, 403, 404, 503))
 async def reinstate_volunteer(
-    account_id: str, _admin: AdminDep, services: ServicesDep, session: SessionDep
+    account_id: AccountId, _admin: AdminDep, services: ServicesDep, session: SessionDep
 ) -> VolunteerProfileOut:
     """Lift a volunteer's suspension (`account_id`, or the volunteer's email)."""
     account = await accounts_repo.get_account(session, account_id=account_id)

@@ -7,13 +7,16 @@ Swagger UI's JavaScript and CSS come from the `fastapi-standalone-docs` wheel
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.openapi.docs import get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -79,26 +82,81 @@ def operation_id(route: APIRoute) -> str:
 
 
 def install_offline_docs(app: FastAPI) -> None:
-    """Swagger UI at `/v1/docs`, its assets served by this server."""
+    """Swagger UI at `/v1/docs`, its assets served by this server.
+
+    The page has no inline script (its CSP is `script-src 'self'`, docs/security.md):
+    Swagger UI is started by `docs_assets/swagger-init.js`, which reads its settings
+    from a JSON data block; the OAuth2 redirect page's script is served as a file too."""
     static = files("fastapi_standalone_docs") / "static"
     app.mount(_ASSETS_URL, StaticFiles(directory=str(static / "swagger")), name="docs-assets")
     app.mount(_ICON_URL, StaticFiles(directory=str(static / "fastapi")), name="docs-icon")
+    app.mount(_INIT_URL, StaticFiles(directory=str(files("app.api") / "docs_assets")),
+              name="docs-init")
     redirect_url = f"{DOCS_URL}/oauth2-redirect"
+    redirect_script = _script_of(bytes(get_swagger_ui_oauth2_redirect_html().body).decode())
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
-            openapi_url=root + OPENAPI_URL,
-            title=f"{app.title} API",
-            swagger_js_url=f"{root}{_ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{_ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{_ICON_URL}/favicon.png",
-            oauth2_redirect_url=root + redirect_url,
+        config = {
+            "url": root + OPENAPI_URL,
+            "layout": "BaseLayout",
+            "deepLinking": True,
+            "showExtensions": True,
+            "showCommonExtensions": True,
             # No online validator badge: it would call a third-party server.
-            swagger_ui_parameters={"validatorUrl": None},
+            "validatorUrl": None,
+            "oauth2RedirectPath": root + redirect_url,
+        }
+        return HTMLResponse(
+            _DOCS_PAGE.format(
+                title=html.escape(f"{app.title} API"),
+                css=html.escape(f"{root}{_ASSETS_URL}/swagger-ui.css"),
+                icon=html.escape(f"{root}{_ICON_URL}/favicon.png"),
+                bundle=html.escape(f"{root}{_ASSETS_URL}/swagger-ui-bundle.js"),
+                init=html.escape(f"{root}{_INIT_URL}/swagger-init.js"),
+                # `<` escaped: the block cannot be closed from inside the data.
+                config=json.dumps(config).replace("<", "\\u003c"),
+            )
         )
 
     @app.get(redirect_url, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+    async def swagger_ui_redirect(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return HTMLResponse(_REDIRECT_PAGE.format(script=html.escape(f"{root}{redirect_url}.js")))
+
+    @app.get(f"{redirect_url}.js", include_in_schema=False)
+    async def swagger_ui_redirect_script() -> Response:
+        return Response(redirect_script, media_type="text/javascript")
+
+
+_INIT_URL = f"{DOCS_URL}/init"
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link type="text/css" rel="stylesheet" href="{css}">
+<link rel="icon" href="{icon}">
+<title>{title}</title>
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script type="application/json" id="swagger-config">{config}</script>
+<script src="{bundle}"></script>
+<script src="{init}"></script>
+</body>
+</html>
+"""
+_REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Swagger UI: OAuth2 Redirect</title></head>
+<body><script src="{script}"></script></body>
+</html>
+"""
+
+
+def _script_of(page: str) -> str:
+    """The inline script of FastAPI's OAuth2 redirect page, to be served as a file."""
+    match = re.search(r"<script>(.*?)</script>", page, re.DOTALL)
+    return match.group(1) if match else ""

@@ -32,13 +32,10 @@ def check_new_password(password: str, *, email: str) -> None:
     """Raise ValidationFailedError (422) when `password` may not be chosen by `email`'s owner."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ValidationFailedError(
-            f"The password must have between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."
+            key="error.password_length", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH
         )
     if not password.strip():
-        raise ValidationFailedError("The password cannot be only spaces.")
+        raise ValidationFailedError(key="error.password_blank")
     lowered = password.lower()
     if lowered in common_passwords() or lowered in {email.lower(), email.lower().split("@")[0]}:
-        raise ValidationFailedError(
-            "This password is too common and easy to guess. Please choose another: "
-            "a few unrelated words make a strong one."
-        )
+        raise ValidationFailedError(key="error.password_common")

@@ -23,10 +23,12 @@ from app.auth.tokens import (
 from app.db import accounts_repo
 from app.db.tables import Account, new_id
 from app.errors import ConflictError, NotAuthenticatedError, ValidationFailedError
+from app.schemas import fields
 
 Role = Literal["user", "volunteer", "admin"]
 ROLES: tuple[Role, ...] = ("user", "volunteer", "admin")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The request models' pattern (app/schemas/fields.py), so that both say the same.
+EMAIL_PATTERN = re.compile(fields.EMAIL_PATTERN)
 # A BCP 47 tag, simplified: a 2-3 letter language and subtags (script, region, variants).
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 MAX_LANGUAGES = 8
@@ -55,7 +57,7 @@ class AuthContext:
 def validate_credentials(*, email: str, password: str) -> None:
     """Refuse malformed emails and passwords the policy refuses (app.auth.password_policy)."""
     if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise ValidationFailedError("Enter a valid email address.")
+        raise ValidationFailedError(key="error.email_invalid")
     check_new_password(password, email=email)
 
 
@@ -116,13 +118,13 @@ async def _add_account_unless_taken(
     """Insert the account; ConflictError (409) when the email is taken (see docs/security.md
     for why registration says so)."""
     if await accounts_repo.get_account_by_email(session, email=email):
-        raise ConflictError(EMAIL_TAKEN_DETAIL)
+        raise ConflictError(key="error.email_taken")
     try:
         return await accounts_repo.add_account(
             session, email=email, password_hash=password_hash, role=role, languages=languages
         )
     except IntegrityError as error:  # a concurrent registration won the race
-        raise ConflictError(EMAIL_TAKEN_DETAIL) from error
+        raise ConflictError(key="error.email_taken") from error
 
 
 async def log_in(
@@ -140,7 +142,7 @@ async def log_in(
         not await passwords.verify_password(account.password_hash if account else None, password)
         or account is None
     ):
-        raise NotAuthenticatedError("The email or password is incorrect.")
+        raise NotAuthenticatedError(key="error.wrong_password")
     return await _open_session(
         session=session, tokens=tokens, account=account, refresh_ttl=refresh_ttl
     )
@@ -159,9 +161,9 @@ async def refresh(
     )
     if auth_session is None:
         await _revoke_family_on_reuse(session, refresh_token=refresh_token, now=now)
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     if auth_session.revoked_at is not None or auth_session.expires_at <= now:
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     account = await accounts_repo.get_account(session, account_id=auth_session.account_id)
     if account is None:
         raise NotAuthenticatedError()
@@ -212,7 +214,7 @@ async def authenticate(
         or auth_session.revoked_at is not None
         or auth_session.account_id != claims.account_id
     ):
-        raise NotAuthenticatedError("Your session has ended. Please sign in again.")
+        raise NotAuthenticatedError(key="error.session_ended")
     account = await accounts_repo.get_account(session, account_id=claims.account_id)
     if account is None:
         raise NotAuthenticatedError()

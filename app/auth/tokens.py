@@ -62,9 +62,7 @@ class TokenService:
                 options={"require": ["exp", "sub", "sid"]},
             )
         except jwt.ExpiredSignatureError as error:
-            raise NotAuthenticatedError(
-                "Your session has expired. Please sign in again."
-            ) from error
+            raise NotAuthenticatedError(key="error.session_expired") from error
         except jwt.PyJWTError as error:
             raise NotAuthenticatedError() from error
         if payload.get("typ") != "access":

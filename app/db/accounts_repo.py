@@ -37,6 +37,17 @@ async def delete_account(session: AsyncSession, *, account_id: str) -> None:
     await session.execute(delete(Account).where(Account.id == account_id))
 
 
+async def lock_account_for_erasure(session: AsyncSession, *, account_id: str) -> None:
+    """Take the locks that order an erasure against concurrent inserts of the account's rows.
+
+    First a write (its login sessions go now; the cascade would remove them anyway): on
+    SQLite that takes the database's write lock before anything is read. Then the
+    account row FOR UPDATE: on PostgreSQL an insert that references the account takes a
+    KEY SHARE lock on it, which FOR UPDATE waits for and blocks."""
+    await session.execute(delete(AuthSession).where(AuthSession.account_id == account_id))
+    await session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+
+
 async def add_auth_session(
     session: AsyncSession,
     *,

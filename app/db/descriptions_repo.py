@@ -64,10 +64,12 @@ async def list_owned_descriptions(
     return list((await session.scalars(query)).all())
 
 
-async def delete_description(session: AsyncSession, *, description: Description) -> None:
-    """Delete a description and (by cascade) its turns, feedback and idempotency key."""
-    await session.delete(description)
-    await session.flush()
+async def delete_description(session: AsyncSession, *, description_id: str) -> bool:
+    """Delete a description and (by cascade) its turns, feedback and idempotency key.
+
+    False when it was already gone (a concurrent delete)."""
+    result = await session.execute(delete(Description).where(Description.id == description_id))
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def list_turns(session: AsyncSession, *, description_id: str) -> list[DescriptionTurn]:

@@ -19,7 +19,7 @@ from app.ingest_pool import PhotoDecoder
 from app.metrics import PIPELINE_STAGE_SECONDS
 from app.schemas.answer import Answer
 from app.schemas.descriptions import StreamDelta
-from models.analysis import AnalysisSuite
+from models.analysis import AnalysisSuite, optional_analyzers
 from models.backends.base import VisionBackend
 from models.types import ConversationTurn, DescribeRequest, Detail, GeneratedAnswer, ImageAnalysis
 from safety.pipeline import SafetyPipeline
@@ -67,14 +67,31 @@ class DescribePipeline:
     # Catalog names of the analyzers' models (models.catalog), reported in `backend.models`.
     analysis_models: tuple[str, ...] = ()
 
-    async def analyze_photo(self, *, photo: bytes, language: str) -> AnalyzedPhoto:
+    async def analyze_photo(
+        self,
+        *,
+        photo: bytes,
+        language: str,
+        question: str | None = None,
+        detail: Detail = "standard",
+    ) -> AnalyzedPhoto:
         """Ingest (decode, orient, strip, downscale) and run the analyzers
-        (photo guidance is written in `language`)."""
+        (photo guidance is written in `language`).
+
+        Analyzers the question cannot use are skipped (scene, colours and face
+        attributes for "what does this say?" below `detailed`; see
+        `models.analysis.optional_analyzers`); what safety needs always runs:
+        the explicit score, faces and OCR (CAPTCHAs, disclaimers). No question
+        runs everything."""
         with _timed("ingest"):
             decoded = await self.decoder.decode(photo)
         with _timed("analyze"):
             analysis = await self.analysis.analyze(
-                decoded.image, executor=self.executor, language=language
+                decoded.image,
+                executor=self.executor,
+                language=language,
+                question=question,
+                detail=detail,
             )
         return AnalyzedPhoto(photo=decoded, analysis=analysis)
 
@@ -82,7 +99,9 @@ class DescribePipeline:
         self, *, photo: bytes, question: str | None, detail: Detail, language: str
     ) -> PipelineOutcome:
         """Decode and analyze a photo, then answer the question about it."""
-        analyzed = await self.analyze_photo(photo=photo, language=language)
+        analyzed = await self.analyze_photo(
+            photo=photo, language=language, question=question, detail=detail
+        )
         result = await self.answer(
             image=analyzed.photo.image,
             analysis=analyzed.analysis,
@@ -106,6 +125,9 @@ class DescribePipeline:
 
         `image` is None for follow-ups on a photo that was not retained; the
         backend then answers from the stored analysis."""
+        analysis = await self._complete_analysis(
+            image=image, analysis=analysis, question=question, detail=detail, language=language
+        )
         verdict, refusal = await self._check_policies(
             question=question, analysis=analysis, language=language
         )
@@ -183,6 +205,26 @@ class DescribePipeline:
             answer, question=question, analysis=analysis, verdict=verdict
         )
         yield StreamEvent("done", self._result(analysis, outcome, answer, language, detail))
+
+    async def _complete_analysis(
+        self,
+        *,
+        image: Any,
+        analysis: ImageAnalysis,
+        question: str | None,
+        detail: Detail,
+        language: str,
+    ) -> ImageAnalysis:
+        """A follow-up may need an analyzer the first question skipped ("what does
+        it say?" then "what colour is it?"): with the retained photo, analyze again;
+        without it, answer from what was found (the composer says what it cannot tell)."""
+        needed = optional_analyzers(question, detail) & set(analysis.skipped_analyzers)
+        if not needed or image is None:
+            return analysis
+        with _timed("analyze"):
+            return await self.analysis.analyze(
+                image, executor=self.executor, language=language, all_analyzers=True
+            )
 
     async def _check_policies(
         self, *, question: str | None, analysis: ImageAnalysis, language: str

@@ -20,7 +20,7 @@ from app.schemas.answer import (
     SafetyReport,
     TextLineOut,
 )
-from models.types import Detail, GeneratedAnswer, ImageAnalysis
+from models.types import Detail, FaceBox, GeneratedAnswer, ImageAnalysis
 from safety.types import SafetyOutcome
 
 # Refusals after which the photo's content must not leak through other fields.
@@ -58,10 +58,7 @@ def build_result(
             count=0 if hide_people else len(analysis.faces),
             faces=[]
             if hide_people
-            else [
-                FaceOut(position=face.position, relative_size=round(face.relative_size, 4))
-                for face in analysis.faces
-            ],
+            else [_face_out(face) for face in analysis.faces],
         ),
         quality=Quality(
             issues=[issue.kind for issue in analysis.quality.issues],
@@ -92,4 +89,21 @@ def build_result(
             models=list(dict.fromkeys((*analysis_models, *(answer.models if answer else ())))),
             fallback_from=answer.fallback_from if answer else None,
         ),
+    )
+
+
+def _face_out(face: FaceBox) -> FaceOut:
+    """A face for the contract: position, size and its visible attributes (never identity)."""
+    attributes = face.attributes
+    if attributes is None:
+        return FaceOut(position=face.position, relative_size=round(face.relative_size, 4))
+    return FaceOut(
+        position=face.position,
+        relative_size=round(face.relative_size, 4),
+        smiling=attributes.smiling,
+        eyes_closed=attributes.eyes_closed,
+        dark_glasses=attributes.glasses or None,
+        facing_camera=attributes.facing_camera,
+        hair_colour=attributes.hair_colour,
+        clothing_colour=attributes.clothing_colour,
     )

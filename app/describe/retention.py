@@ -62,8 +62,14 @@ class PhotoStore:
         self._directory.mkdir(parents=True, exist_ok=True)
         path = self._directory / f"{description_id}.jpg"
         temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(encode_jpeg(blurred))
-        temporary.replace(path)
+        try:
+            temporary.write_bytes(encode_jpeg(blurred))
+            temporary.replace(path)
+        except OSError:
+            # A full disk leaves a partial file that nothing would ever purge.
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
         return StoredPhoto(path=path, expires_at=now + self._retain)
 
     def load(self, path: str | None) -> np.ndarray[Any, Any] | None:

@@ -10,12 +10,12 @@ every other function works in the request's one transaction (`session`).
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import accounts_repo, descriptions_repo
@@ -23,14 +23,16 @@ from app.db.engine import transaction
 from app.db.tables import Description as DescriptionRow
 from app.db.tables import DescriptionTurn, new_id
 from app.describe.idempotency import (
+    DEFAULT_LEASE,
     claim_or_replay,
     complete_claim,
+    keep_claim,
     release_claim,
     request_fingerprint,
 )
 from app.describe.pipeline import StreamEvent
-from app.describe.retention import delete_photos
-from app.errors import NotFoundError, ValidationFailedError
+from app.describe.retention import StoredPhoto, delete_photo, delete_photos
+from app.errors import NotAuthenticatedError, NotFoundError, ValidationFailedError
 from app.metrics import DESCRIPTIONS_TOTAL
 from app.schemas.answer import Answer
 from app.schemas.descriptions import (
@@ -40,6 +42,7 @@ from app.schemas.descriptions import (
     FollowUp,
 )
 from app.schemas.feedback import FeedbackCategory, FeedbackOut, Rating
+from app.schemas.fields import decode_cursor, encode_cursor
 from app.services import PipelineServices
 from app.work_bounds import Abandoned
 from models.types import ConversationTurn, Detail, ImageAnalysis
@@ -85,6 +88,7 @@ async def create_description(
     idempotency_key: str | None,
     idempotency_ttl: timedelta,
     abandoned: Abandoned | None = None,
+    idempotency_lease: timedelta = DEFAULT_LEASE,
 ) -> tuple[Description, bool]:
     """Describe a photo and store the result. Returns (description, replayed).
 
@@ -100,11 +104,19 @@ async def create_description(
             fingerprint=request_fingerprint(
                 photo=photo, question=question, detail=detail, language=language
             ),
-            ttl=idempotency_ttl,
+            lease=idempotency_lease,
         )
         if isinstance(claimed, DescriptionRow):
             return description_out(claimed), True
         claim_id = claimed
+    # While this request runs its claim is renewed; a killed process stops renewing.
+    heartbeat = (
+        _keep_running(
+            asyncio.create_task(keep_claim(sessions, claim_id=claim_id, lease=idempotency_lease))
+        )
+        if claim_id
+        else None
+    )
     try:
         async with describe.admission.turn(abandoned):
             outcome = await describe.pipeline.describe_photo(
@@ -121,12 +133,17 @@ async def create_description(
                 detail=detail,
                 language=language,
                 claim_id=claim_id,
+                claim_ttl=idempotency_ttl,
             )
     except BaseException:
+        if heartbeat:
+            heartbeat.cancel()
         if claim_id:
             await release_claim(sessions, claim_id=claim_id)
         DESCRIPTIONS_TOTAL.labels(outcome="error").inc()
         raise
+    if heartbeat:
+        heartbeat.cancel()
     return description, False
 
 
@@ -147,12 +164,18 @@ async def start_streamed_description(
     the last event has been produced."""
     await describe.admission.acquire(abandoned)
     try:
-        analyzed = await describe.pipeline.analyze_photo(photo=photo, language=language)
+        analyzed = await describe.pipeline.analyze_photo(
+            photo=photo, language=language, question=question, detail=detail
+        )
     except BaseException:
         describe.admission.release()
         raise
 
-    async def events() -> AsyncIterator[StreamEvent]:
+    events: asyncio.Queue[StreamEvent | BaseException | None] = asyncio.Queue()
+
+    async def produce() -> None:
+        # Runs to the end whether or not anyone still reads: a client that disconnects
+        # early still finds the answer in its history (issue 13, class 9).
         try:
             async for event in describe.pipeline.stream_answer(
                 image=analyzed.photo.image,
@@ -162,7 +185,7 @@ async def start_streamed_description(
                 language=language,
             ):
                 if event.kind != "done" or not isinstance(event.data, Answer):
-                    yield event
+                    events.put_nowait(event)
                     continue
                 description = await _store_description(
                     sessions=sessions,
@@ -176,15 +199,37 @@ async def start_streamed_description(
                     language=language,
                     claim_id=None,
                 )
-                yield StreamEvent("done", description)
+                events.put_nowait(StreamEvent("done", description))
+        except Exception as error:  # handed to the reader, who renders it as an `error` event
+            events.put_nowait(error)
         finally:
             describe.admission.release()
+            events.put_nowait(None)
 
-    # Start the stream now: a started generator runs its `finally` (and gives the
-    # turn back) even when the response is dropped before it is read.
-    stream = events()
+    _keep_running(asyncio.create_task(produce()))
+
+    async def read() -> AsyncIterator[StreamEvent]:
+        while (item := await events.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    # The first event now, so that a failure before any text still gets its status code.
+    stream = read()
     first = await anext(stream)
     return _prepend(first, stream)
+
+
+# Tasks beside a request (streamed answers whose reader may be gone, idempotency
+# heartbeats being cancelled): referenced here until they finish, since the event
+# loop keeps only weak references to tasks.
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def _keep_running(task: asyncio.Task[None]) -> asyncio.Task[None]:
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+    return task
 
 
 async def _prepend(first: StreamEvent, rest: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
@@ -205,8 +250,13 @@ async def _store_description(
     detail: str,
     language: str,
     claim_id: str | None,
+    claim_ttl: timedelta | None = None,
 ) -> Description:
-    """Keep the retained copy (if enabled) and the description; complete the idempotency claim."""
+    """Keep the retained copy (if enabled) and the description; complete the idempotency claim.
+
+    When the row cannot be stored the copy is removed again: a file without its row
+    would never be purged. An account erased meanwhile (the row's owner is gone, issue
+    13 class 6) is a 401, as the request would have got had it come a moment later."""
     description_id = new_id()
     now = datetime.now(UTC)
     # Face blurring is CPU work of the admitted request: the CPU pool, not the file pool.
@@ -214,6 +264,42 @@ async def _store_description(
         describe.executor,
         partial(describe.store.save, description_id=description_id, image=image, now=now),
     )
+    try:
+        row = await _insert_description(
+            sessions=sessions, owner_id=owner_id, description_id=description_id, stored=stored,
+            analysis=analysis, answer=answer, question=question, detail=detail,
+            language=language, claim_id=claim_id, claim_ttl=claim_ttl,
+        )
+    except IntegrityError as error:
+        _forget(stored)
+        raise NotAuthenticatedError(key="error.account_deleted") from error
+    except BaseException:
+        _forget(stored)
+        raise
+    DESCRIPTIONS_TOTAL.labels(outcome="refused" if answer.safety.refusal else "answered").inc()
+    return description_out(row)
+
+
+def _forget(stored: StoredPhoto | None) -> None:
+    # Synchronous on purpose: one unlink, and it must also run when the task is cancelled.
+    if stored is not None:
+        delete_photo(str(stored.path))
+
+
+async def _insert_description(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    owner_id: str,
+    description_id: str,
+    stored: StoredPhoto | None,
+    analysis: ImageAnalysis,
+    answer: Answer,
+    question: str | None,
+    detail: str,
+    language: str,
+    claim_id: str | None,
+    claim_ttl: timedelta | None,
+) -> DescriptionRow:
     result = {
         **answer.model_dump(mode="json"),
         "photo_retained_until": stored.expires_at.isoformat() if stored else None,
@@ -232,10 +318,9 @@ async def _store_description(
         if stored:
             row.photo_path = str(stored.path)
             row.photo_expires_at = stored.expires_at
-        if claim_id:
-            await complete_claim(session, claim_id=claim_id, description_id=row.id)
-    DESCRIPTIONS_TOTAL.labels(outcome="refused" if answer.safety.refusal else "answered").inc()
-    return description_out(row)
+        if claim_id and claim_ttl is not None:
+            await complete_claim(session, claim_id=claim_id, description_id=row.id, ttl=claim_ttl)
+    return row
 
 
 async def ask_follow_up(
@@ -270,10 +355,15 @@ async def ask_follow_up(
             language=language or row.language,
             history=history,
         )
-    async with transaction(sessions) as session:
-        turn = await descriptions_repo.add_turn(
-            session, description_id=row.id, question=question, result=answer.model_dump(mode="json")
-        )
+    try:
+        async with transaction(sessions) as session:
+            turn = await descriptions_repo.add_turn(
+                session, description_id=row.id, question=question,
+                result=answer.model_dump(mode="json"),
+            )
+    except IntegrityError as error:
+        # Deleted while it was being answered (issue 13 class 6): gone, as a moment later.
+        raise NotFoundError(key="error.no_such_description") from error
     return follow_up_out(turn)
 
 
@@ -310,7 +400,9 @@ async def delete_description(
     left without its file is harmless, a file left without its row is never purged)."""
     row = await _owned_or_raise(session=session, owner_id=owner_id, description_id=description_id)
     await describe.files.run(delete_photos, [row.photo_path])
-    await descriptions_repo.delete_description(session, description=row)
+    # Two deletes at once: the second finds nothing to delete, which is a 404, not a 500.
+    if not await descriptions_repo.delete_description(session, description_id=row.id):
+        raise NotFoundError(key="error.no_such_description")
 
 
 async def add_feedback(
@@ -324,14 +416,17 @@ async def add_feedback(
 ) -> FeedbackOut:
     """Record the owner's feedback on one of their descriptions."""
     row = await _owned_or_raise(session=session, owner_id=owner_id, description_id=description_id)
-    feedback = await descriptions_repo.add_feedback(
-        session,
-        description_id=row.id,
-        owner_id=owner_id,
-        rating=rating,
-        category=category,
-        comment=comment,
-    )
+    try:
+        feedback = await descriptions_repo.add_feedback(
+            session,
+            description_id=row.id,
+            owner_id=owner_id,
+            rating=rating,
+            category=category,
+            comment=comment,
+        )
+    except IntegrityError as error:  # deleted between the check and the insert
+        raise NotFoundError(key="error.no_such_description") from error
     return FeedbackOut(
         id=feedback.id,
         description_id=row.id,
@@ -344,7 +439,12 @@ async def add_feedback(
 async def erase_account(
     *, session: AsyncSession, describe: PipelineServices, account_id: str
 ) -> None:
-    """Delete the account with every row (cascade) and every retained photo."""
+    """Delete the account with every row (cascade) and every retained photo.
+
+    The account is locked first, so a description being stored concurrently either
+    committed before (its photo is listed and deleted here) or waits and then finds
+    its owner gone (and removes its own photo): never a file without a row."""
+    await accounts_repo.lock_account_for_erasure(session, account_id=account_id)
     paths = await descriptions_repo.list_photo_paths(session, owner_id=account_id)
     await describe.files.run(delete_photos, paths)
     await accounts_repo.delete_account(session, account_id=account_id)
@@ -357,20 +457,17 @@ async def _owned_or_raise(
         session, owner_id=owner_id, description_id=description_id
     )
     if row is None:
-        raise NotFoundError("No such description.")
+        raise NotFoundError(key="error.no_such_description")
     return row
 
 
 def _encode_cursor(row: DescriptionRow) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return encode_cursor(row.created_at, row.id)
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    # The route's PageCursor type has checked it already; callers without it get the same rule.
     try:
-        created_at, description_id = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        )
-        return datetime.fromisoformat(created_at), description_id
-    except (ValueError, UnicodeDecodeError) as error:
+        return decode_cursor(cursor)
+    except ValueError as error:
         raise ValidationFailedError("The page cursor is invalid.") from error

@@ -68,6 +68,8 @@ class Connection:
     language: str = "en"
     socket_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     attachments: dict[str, Attachment] = field(default_factory=dict)
+    # handoff id → (user id, volunteer id), once a volunteer accepted (it never changes)
+    parties: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     closed: bool = False
     _queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     _writer: asyncio.Task[None] | None = None

@@ -11,12 +11,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+from app.schemas.fields import NOT_BLANK_PATTERN, ONE_LINE_PATTERN, LanguageTag
 
 MAX_TEXT_CHARS = 4000
-HandoffId = Annotated[str, Field(min_length=1, max_length=64, description="The handoff's id.")]
+# Any one-line id: an unknown one (malformed included) is answered `not_found`, like
+# a handoff that is not yours; control characters never reach the database.
+HandoffId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=ONE_LINE_PATTERN),
+    Field(description="The handoff's id."),
+]
 ClientId = Annotated[
     str,
+    StringConstraints(pattern=ONE_LINE_PATTERN),
     Field(
         min_length=1,
         max_length=64,
@@ -46,7 +55,7 @@ class AvailableFrame(_Frame):
     """Volunteer: ring me (optionally only in these languages)."""
 
     type: Literal["available"]
-    languages: list[Annotated[str, Field(min_length=2, max_length=35)]] | None = Field(
+    languages: list[LanguageTag] | None = Field(
         default=None, max_length=8
     )
 
@@ -84,7 +93,7 @@ class MessageFrame(_Frame):
 
     type: Literal["message"]
     handoff_id: HandoffId
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=NOT_BLANK_PATTERN)
     client_id: ClientId
 
 

@@ -42,6 +42,7 @@ from app.handoff.frames import (
     StateFrame,
     dump,
 )
+from app.handoff.logfilter import install_frame_log_filter
 from app.handoff.tables import (
     ACTIVE,
     CANCELLED,
@@ -65,6 +66,7 @@ logger = logging.getLogger("sightline.handoff")
 
 SUSPEND_AFTER_REPORTS = 3
 DELIVERY_CONCURRENCY = 8  # socket deliveries reading the database at once, per process
+DATABASE_SLOTS = 10  # handoff sessions at once, per process (the pool holds 5 + 10 overflow)
 CLOSE_LOGGED_OUT = 4401  # the socket's login ended (logout, account deleted)
 
 
@@ -76,6 +78,11 @@ def utc_now() -> datetime:
 def _rowcount(result: Any) -> int:
     """Rows an UPDATE/DELETE touched (the conditional updates decide races by it)."""
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def plausible_id(value: str) -> bool:
+    """Ids are UUIDs: anything else (a NUL, 10 kB) is not found without asking the database."""
+    return 0 < len(value) <= 64 and "\x00" not in value
 
 
 def first_language(account: Account) -> str:
@@ -109,6 +116,10 @@ class HandoffService:
         self._tasks: list[asyncio.Task[None]] = []
         self._deliveries: set[asyncio.Task[None]] = set()
         self._delivery_slots = asyncio.Semaphore(DELIVERY_CONCURRENCY)
+        # Socket traffic waits here, in order, rather than exhausting the connection pool
+        # (which answers 'unavailable' after SIGHTLINE_DATABASE_POOL_TIMEOUT_S) and
+        # leaves connections free for HTTP requests.
+        self._db_slots = asyncio.Semaphore(DATABASE_SLOTS)
         # SQLite has one writer: a transaction that read before writing fails at once
         # (not after busy_timeout) when another wrote meanwhile. The embedded
         # deployment is one process, so an in-process lock serializes handoff writes.
@@ -118,6 +129,7 @@ class HandoffService:
 
     async def start(self) -> None:
         """Subscribe to the broker and start the sweeper and the presence heartbeat."""
+        install_frame_log_filter()  # frames (tokens, messages) never reach the log
         await self.broker.start(self._on_notification, self._resync)
         self._tasks = [
             asyncio.create_task(self._every(self.settings.handoff_sweep_s, self.sweep)),
@@ -161,16 +173,17 @@ class HandoffService:
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
         """A write transaction (serialized in-process on SQLite)."""
-        if self._write_lock is None:
-            async with self.sessions() as session, session.begin():
+        async with self._db_slots:
+            if self._write_lock is None:
+                async with self.sessions() as session, session.begin():
+                    yield session
+                return
+            async with self._write_lock, self.sessions() as session, session.begin():
                 yield session
-            return
-        async with self._write_lock, self.sessions() as session, session.begin():
-            yield session
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
+        async with self._db_slots, self.sessions() as session:
             yield session
 
     # --- requests (HTTP) -------------------------------------------------------------------
@@ -230,6 +243,8 @@ class HandoffService:
 
     async def visible(self, account: Account, handoff_id: str) -> Handoff:
         """The handoff, if `account` is its user or its accepted volunteer; else 404."""
+        if not plausible_id(handoff_id):
+            raise not_found(first_language(account))
         async with self._read() as session:
             handoff = await session.get(Handoff, handoff_id)
         if handoff is None or account.id not in (handoff.user_id, handoff.volunteer_id):
@@ -473,7 +488,7 @@ class HandoffService:
     async def accept(self, connection: Connection, handoff_id: str) -> None:
         """The first accept wins (a conditional UPDATE); later ones get `already_taken`."""
         try:
-            handoff, seq, others = await self._accept(connection, handoff_id)
+            handoff, seq, others, elsewhere = await self._accept(connection, handoff_id)
         except IntegrityError as error:  # already in another call (uq_handoffs_active_volunteer)
             raise ConflictError(say("busy", None)) from error
         logger.info("handoff accepted", extra={"handoff_id": handoff_id})
@@ -481,8 +496,13 @@ class HandoffService:
         self.registry.attach(connection, handoff_id, floor=seq - 1)
         await self._publish_events(handoff, seq=seq, state=ACTIVE)
         await self._withdraw(handoff_id, others)
+        for other_id in elsewhere:
+            await self._withdraw(other_id, [connection.account_id])
+            await self.ring(other_id)
 
-    async def _accept(self, connection: Connection, handoff_id: str) -> tuple[Handoff, int, list[str]]:
+    async def _accept(
+        self, connection: Connection, handoff_id: str
+    ) -> tuple[Handoff, int, list[str], list[str]]:
         language = None  # the socket's language (errors.socket_language)
         now = utc_now()
         async with self._tx() as session:
@@ -502,11 +522,19 @@ class HandoffService:
                 raise AlreadyTakenError(say("already_taken", language))
             offer.state = "accepted"
             others = await store.withdraw_offers(session, handoff_id, keep=connection.account_id)
+            # Busy now: their other ringing offers go, and those requests ring someone free.
+            elsewhere = list(await session.scalars(select(HandoffOffer.handoff_id).where(
+                HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung",
+                HandoffOffer.handoff_id != handoff_id)))
+            if elsewhere:
+                await session.execute(update(HandoffOffer).where(
+                    HandoffOffer.volunteer_id == connection.account_id, HandoffOffer.state == "rung",
+                    HandoffOffer.handoff_id.in_(elsewhere)).values(state="withdrawn"))
             await session.execute(update(VolunteerProfile).where(
                 VolunteerProfile.account_id == connection.account_id).values(last_helped_at=now))
             handoff = await session.get(Handoff, handoff_id)
             assert handoff is not None
-        return handoff, seq, others
+        return handoff, seq, others, elsewhere
 
     async def decline(self, connection: Connection, handoff_id: str) -> None:
         """Not this volunteer: ring the next one."""
@@ -527,6 +555,8 @@ class HandoffService:
     # --- calls on sockets ---------------------------------------------------------------------
 
     async def _participant(self, connection: Connection, handoff_id: str) -> Handoff:
+        if not plausible_id(handoff_id):
+            raise not_found(None)
         async with self._read() as session:
             handoff = await session.get(Handoff, handoff_id)
         if handoff is None or connection.account_id not in (handoff.user_id, handoff.volunteer_id):
@@ -541,33 +571,44 @@ class HandoffService:
 
     async def message(self, connection: Connection, handoff_id: str, text: str, client_id: str) -> int:
         """Store a message (once per client_id) and return its seq; the other sockets get it."""
-        handoff = await self._participant(connection, handoff_id)
-        role = "user" if connection.account_id == handoff.user_id else "volunteer"
+        # Who is who in a call never changes once a volunteer accepted: remembered per
+        # socket, so a message costs one transaction and no extra read.
+        parties = connection.parties.get(handoff_id)
+        if parties is None:
+            handoff = await self._participant(connection, handoff_id)
+            parties = (handoff.user_id, handoff.volunteer_id)
+            if handoff.volunteer_id is not None:
+                connection.parties[handoff_id] = parties
+        user_id, volunteer_id = parties
+        role = "user" if connection.account_id == user_id else "volunteer"
         attachment = connection.attachments.get(handoff_id)
         lock = attachment.lock if attachment is not None else asyncio.Lock()
         # Held while storing: a delivery to this socket cannot slip in between the
         # insert and marking the seq as this socket's own (no echo).
         async with lock:
-            seq, new = await self._store_message(handoff, role, text, client_id)
+            seq, new = await self._store_message(handoff_id, role, text, client_id)
             if attachment is not None:
                 attachment.mark(seq)
         if new:
-            await self._publish_events(handoff, seq=seq, state=None)
+            await self.broker.publish({"kind": "events", "handoff_id": handoff_id, "seq": seq,
+                                       "state": None, "user_id": user_id, "volunteer_id": volunteer_id})
         return seq
 
-    async def _store_message(self, handoff: Handoff, role: str, text: str, client_id: str) -> tuple[int, bool]:
+    async def _store_message(self, handoff_id: str, role: str, text: str, client_id: str) -> tuple[int, bool]:
         for _attempt in range(2):
             try:
                 async with self._tx() as session:
                     known = await session.scalar(select(HandoffEvent.seq).where(
-                        HandoffEvent.handoff_id == handoff.id, HandoffEvent.client_id == client_id))
+                        HandoffEvent.handoff_id == handoff_id, HandoffEvent.client_id == client_id))
                     if known is not None:
                         return int(known), False
-                    state = await session.scalar(select(Handoff.state).where(Handoff.id == handoff.id))
-                    if state != ACTIVE:
+                    # The seq, only while the call is active (one conditional UPDATE).
+                    seq = await session.scalar(
+                        update(Handoff).where(Handoff.id == handoff_id, Handoff.state == ACTIVE)
+                        .values(last_seq=Handoff.last_seq + 1).returning(Handoff.last_seq))
+                    if seq is None:
                         raise InvalidStateError(say("not_active", None))
-                    seq = await store.allocate_seq(session, handoff.id)
-                    session.add(HandoffEvent(handoff_id=handoff.id, seq=seq, kind="message",
+                    session.add(HandoffEvent(handoff_id=handoff_id, seq=seq, kind="message",
                                              sender_role=role, client_id=client_id, text=text,
                                              created_at=utc_now()))
                     await session.flush()

@@ -35,18 +35,6 @@ from app.handoff.tables import (
 )
 
 
-async def allocate_seq(session: AsyncSession, handoff_id: str, **values: Any) -> int:
-    """The next seq of a handoff (locks its row until commit); `values` are set on the row too."""
-    seq = await session.scalar(
-        update(Handoff)
-        .where(Handoff.id == handoff_id)
-        .values(last_seq=Handoff.last_seq + 1, **values)
-        .returning(Handoff.last_seq)
-    )
-    assert seq is not None
-    return int(seq)
-
-
 async def transition(
     session: AsyncSession,
     handoff_id: str,

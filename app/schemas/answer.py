@@ -32,6 +32,39 @@ class FaceOut(BaseModel):
     relative_size: float = Field(
         description="Face area as a fraction (0 to 1) of the photo's area.", examples=[0.0412]
     )
+    # Visible attributes (issue 12): what a sighted person sees, never who it is and
+    # never a trait inferred from the face. null = the analyzer cannot tell.
+    smiling: bool | None = Field(
+        default=None, description="The face seems to smile; null when it cannot tell.",
+        examples=[True],
+    )
+    eyes_closed: bool | None = Field(
+        default=None, description="The eyes seem closed; null when it cannot tell.",
+        examples=[False],
+    )
+    dark_glasses: bool | None = Field(
+        default=None,
+        description="Dark lenses seem to cover the eyes; only `true` or null (clear glasses "
+        "are not judged).",
+        examples=[None],
+    )
+    facing_camera: bool | None = Field(
+        default=None,
+        description="The head seems turned towards the camera (within about 20 degrees); "
+        "null when it cannot tell.",
+        examples=[True],
+    )
+    hair_colour: str | None = Field(
+        default=None,
+        description="Approximate hair colour from the band above the face (the colour names "
+        "of `colours`); weak on short or white hair, say it hedged. null when unknown.",
+        examples=["brown"],
+    )
+    clothing_colour: str | None = Field(
+        default=None,
+        description="Approximate colour of the clothing just below the face; null when unknown.",
+        examples=["dark blue"],
+    )
 
 
 class People(BaseModel):

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.auth.password_policy import MAX_PASSWORD_LENGTH
+from app.schemas.fields import (
+    Email,
+    LanguageTags,
+    LoginName,
+    NewPassword,
+    OneLine,
+    Password,
+    RefreshToken,
+)
 
 Role = Literal["user", "volunteer", "admin"]
 
@@ -14,18 +22,18 @@ Role = Literal["user", "volunteer", "admin"]
 class RegisterBody(BaseModel):
     """A new user account."""
 
-    email: str = Field(
-        max_length=320, description="Email address; also the login name.",
+    email: Email = Field(
+        description="Email address; also the login name.",
         examples=["ana@example.org"],
     )
-    password: str = Field(
-        max_length=MAX_PASSWORD_LENGTH,
+    password: NewPassword = Field(
         description="Between 8 and 1024 characters; not blank, not the email, not a common password.",
         examples=["correct horse battery staple"],
     )
-    languages: list[str] = Field(
-        default_factory=lambda: ["en"], max_length=8,
-        description="BCP 47 tags of the languages the person speaks, most preferred first.",
+    languages: LanguageTags = Field(
+        default_factory=lambda: ["en"],
+        description="BCP 47 tags of the languages the person speaks, most preferred first "
+        "(1 to 8, at most 64 characters joined by commas).",
         examples=[["en", "ja"]],
     )
 
@@ -42,18 +50,18 @@ class TokenForm(BaseModel):
     grant_type: Literal["password"] | None = Field(
         default=None, description="`password` when sent; may be left out."
     )
-    username: str = Field(
-        max_length=320, description="The account's email address.", examples=["ana@example.org"]
+    username: LoginName = Field(
+        description="The account's email address.", examples=["ana@example.org"]
     )
-    password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="The account's password.")
-    scope: str = Field(default="", max_length=200, description="Unused; accepted for OAuth2 clients.")
+    password: Password = Field(description="The account's password.")
+    scope: OneLine = Field(default="", description="Unused; accepted for OAuth2 clients.")
 
 
 class RefreshBody(BaseModel):
     """A refresh token to exchange for a new pair."""
 
-    refresh_token: str = Field(
-        max_length=512, description="The refresh token from the last login or refresh."
+    refresh_token: RefreshToken = Field(
+        description="The refresh token from the last login or refresh."
     )
 
 

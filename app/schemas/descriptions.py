@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from app.schemas.answer import Answer
+from app.schemas.fields import QUESTION_MAX, FollowUpQuestion, LanguageTag
 from models.types import Detail
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = QUESTION_MAX
 
 class Description(Answer):
     """A stored description of a photo: the answer, what was asked, and when."""
@@ -59,15 +60,15 @@ class DescriptionPage(BaseModel):
 class FollowUpBody(BaseModel):
     """Another question about a described photo."""
 
-    question: str = Field(
-        min_length=1, max_length=MAX_QUESTION_CHARS, description="The question to answer.",
+    question: FollowUpQuestion = Field(
+        description="The question to answer (not blank).",
         examples=["What does the label say?"],
     )
     detail: Detail | None = Field(
         default=None, description="How much to say; the description's own detail when left out."
     )
-    language: str | None = Field(
-        default=None, max_length=35,
+    language: LanguageTag | None = Field(
+        default=None,
         description="Answer language (BCP 47); else `Accept-Language`; else the description's.",
         examples=["en"],
     )

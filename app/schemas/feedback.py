@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.schemas.fields import Comment
+
 Rating = Literal["helpful", "wrong", "report"]
 FeedbackCategory = Literal[
     "wrong_text",
@@ -31,8 +33,8 @@ class FeedbackBody(BaseModel):
     category: FeedbackCategory | None = Field(
         default=None, description="What was wrong, when known."
     )
-    comment: str | None = Field(
-        default=None, max_length=2000, description="Free text from the user (never logged).",
+    comment: Comment | None = Field(
+        default=None, description="Free text from the user (never logged).",
         examples=["It misread the date."],
     )
 

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.schemas.fields import (
+    NO_CONTROL_PATTERN,
+    ONE_LINE_PATTERN,
+    Comment,
+    LanguageTag,
+    LanguageTags,
+    ResourceId,
+)
 
 HandoffState = Literal["ringing", "active", "unanswered", "cancelled", "ended"]
 MAX_NOTE_CHARS = 1000
 CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+# The shared field rules (app/schemas/fields.py): no control characters, bounded lengths.
+Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS, pattern=NO_CONTROL_PATTERN)]
+DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=ONE_LINE_PATTERN)]
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")]
 
 
 class HandoffCreateBody(BaseModel):
     """Ask for a sighted volunteer (JSON, or the same fields as multipart with a `photo`)."""
 
-    description_id: str | None = Field(
-        default=None, max_length=64, description="The description the volunteer should see."
+    description_id: ResourceId | None = Field(
+        default=None, description="The description the volunteer should see."
     )
-    language: str | None = Field(
-        default=None, min_length=2, max_length=35,
+    language: LanguageTag | None = Field(
+        default=None,
         description="The call's language (BCP 47); the user's first language by default.",
     )
     share_photo: bool = Field(
@@ -27,8 +40,7 @@ class HandoffCreateBody(BaseModel):
         description="Share the photo (the description's retained copy, or the uploaded `photo`): "
         "face-blurred, metadata-free, deleted when the handoff ends.",
     )
-    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS,
-                             description="A note for the volunteer.")
+    note: Note | None = Field(default=None, description="A note for the volunteer.")
 
 
 class HandoffCreated(BaseModel):
@@ -97,7 +109,7 @@ class RatingBody(BaseModel):
     rating: Literal["good", "problem"] = Field(description="How the call went.")
     report: bool = Field(default=False, description="Report the other side: the pair is "
                          "never matched again; three reports from different people suspend a volunteer.")
-    comment: str | None = Field(default=None, max_length=2000,
+    comment: Comment | None = Field(default=None,
                                 description="Optional words for the team (never shown to the other side).")
 
 
@@ -112,17 +124,17 @@ class RatingOut(BaseModel):
 class QuietHours(BaseModel):
     """When not to be rung, in the volunteer's time zone (may cross midnight)."""
 
-    start: str = Field(pattern=CLOCK, examples=["22:00"], description="Start, HH:MM local time.")
-    end: str = Field(pattern=CLOCK, examples=["07:00"], description="End, HH:MM local time.")
+    start: str = Field(pattern=CLOCK, max_length=5, examples=["22:00"], description="Start, HH:MM local time.")
+    end: str = Field(pattern=CLOCK, max_length=5, examples=["07:00"], description="End, HH:MM local time.")
 
 
 class VolunteerProfileBody(BaseModel):
     """What a volunteer says about themselves."""
 
-    display_name: str = Field(min_length=1, max_length=80, description="Shown to users.")
-    languages: list[str] = Field(min_length=1, max_length=8, examples=[["en", "ja"]],
-                                 description="Languages the volunteer helps in (BCP 47).")
-    timezone: str = Field(min_length=1, max_length=64, examples=["Asia/Tokyo"],
+    display_name: DisplayName = Field(description="Shown to users.")
+    languages: LanguageTags = Field(examples=[["en", "ja"]],
+                                    description="Languages the volunteer helps in (BCP 47).")
+    timezone: TimeZoneName = Field(examples=["Asia/Tokyo"],
                           description="IANA time zone of the quiet hours.")
     quiet_hours: QuietHours | None = Field(default=None, description="When not to be rung.")
 

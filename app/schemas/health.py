@@ -23,10 +23,21 @@ class ReadinessChecks(BaseModel):
     models: bool = Field(description="The describe pipeline and its models are loaded.")
 
 
+Dependency = Literal["database", "rate_limit_store", "models"]
+
+
 class Readiness(BaseModel):
     """Readiness: whether this process should receive traffic, and why not."""
 
-    status: Literal["ready", "not_ready"] = Field(
-        description="`ready` when every check passed (HTTP 200), else `not_ready` (HTTP 503)."
+    status: Literal["ready", "degraded", "not_ready"] = Field(
+        description="`ready` when every check passed (HTTP 200); `degraded` when only the "
+        "rate-limit store is down: requests are still served and each process counts its "
+        "own limits meanwhile (HTTP 200); `not_ready` when the database or the models are "
+        "unavailable (HTTP 503)."
     )
     checks: ReadinessChecks = Field(description="The result of each check.")
+    unavailable: list[Dependency] = Field(
+        default_factory=list,
+        description="The dependencies whose check failed, by name; empty when ready.",
+        examples=[["rate_limit_store"]],
+    )

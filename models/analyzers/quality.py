@@ -84,6 +84,11 @@ class QualityThresholds:
     # confidently read characters and there are at least `rotated_min_chars`.
     rotated_min_agreement: float = 0.7
     rotated_min_chars: int = 6
+    # ... and the lines read cover at least this share of the frame: a sticker on a
+    # laptop (r08: 0.003) or a small logo (shared 00: 0.029) does not say how the
+    # photo is turned; turned labels, signs and pages cover 0.14-0.84 (test table
+    # in tests/models/test_compose_objects.py).
+    rotated_min_text_area: float = 0.05
     # A photo whose text was read this well is not called blurry (21: soft, but
     # every line of the bill was read).
     well_read_chars: int = 25
@@ -141,7 +146,9 @@ class QualityAnalyzer:
             QualityIssue(
                 kind,
                 round(float(score), 3),
-                guidance_for(kind, language="en"),
+                guidance_for(
+                    kind, language="en", cause="motion" if moved and kind == "blurry" else ""
+                ),
                 cause=("motion" if moved else "focus") if kind == "blurry" else "",
             )
             for kind, score in kinds.items()
@@ -269,6 +276,7 @@ def finalize_quality(
     height: int,
     language: str = "en",
     thresholds: QualityThresholds | None = None,
+    text_area_fraction: float = 1.0,
 ) -> QualityReport:
     """Combine the pixel report with OCR and faces; phrase guidance in `language`.
 
@@ -289,6 +297,7 @@ def finalize_quality(
         rotation_degrees % 360 != 0
         and rotation_agreement >= t.rotated_min_agreement
         and read_chars >= t.rotated_min_chars
+        and text_area_fraction >= t.rotated_min_text_area
     ):
         issues.append(
             QualityIssue(
@@ -303,6 +312,7 @@ def finalize_quality(
                 language=language,
                 edges=issue.edges,
                 rotation_degrees=issue.rotation_degrees,
+                cause=issue.cause,
             ),
         )
         for issue in issues

@@ -145,6 +145,10 @@ class SceneClassifier:
             for label in names
         )
 
+    def label_probabilities(self, image: RGBImage) -> dict[str, float]:
+        """Every spoken label's probability for an RGB image (shared names summed)."""
+        return self._merged(self.probabilities(image))
+
     def _merged(self, probs: npt.NDArray[np.float32]) -> dict[str, float]:
         merged: dict[str, float] = {}
         for index in range(len(probs)):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.compose.findings import SMALL_TEXT_AREA
 from models.language import language_name as cldr_language_name
-from models.types import DescribeRequest, ImageAnalysis
+from models.types import DescribeRequest, FaceBox, ImageAnalysis
 
 _DETAIL_GUIDE = {
     "brief": "Answer in one short sentence.",
@@ -21,6 +22,7 @@ _DETAIL_GUIDE = {
 # Cap what goes into the prompt so a photo of a full page cannot blow the context.
 _MAX_OCR_LINES = 60
 _MAX_OCR_CHARS = 4000
+_MAX_FACES = 6  # visible attributes of at most this many faces (largest findings first)
 _FENCE_OPEN = "<<<PHOTO_TEXT"
 _FENCE_CLOSE = "PHOTO_TEXT>>>"
 
@@ -82,9 +84,28 @@ def format_findings(*, analysis: ImageAnalysis) -> str:
             f"{_FENCE_OPEN}\n" + "\n".join(lines) + f"\n{_FENCE_CLOSE}")
     else:
         parts.append("Text read by OCR: none found.")
+    unclear = [line.text for line in analysis.text_lines if not line.plausible]
+    if unclear:
+        parts.append(
+            f"{len(unclear)} of these lines read as nonsense (no dictionary word): say them "
+            "only as uncertain, or leave them out."
+        )
+    if 0.0 < analysis.text_area_fraction < SMALL_TEXT_AREA and analysis.text_lines:
+        parts.append(
+            f"The text covers only {analysis.text_area_fraction:.1%} of the photo: small print or "
+            "a sticker, not the object's name; the photo is not upside down because of it."
+        )
     if analysis.faces:
         where = ", ".join(face.position for face in analysis.faces)
         parts.append(f"Faces detected: {len(analysis.faces)} (positions: {where}).")
+        seen = [_face_attributes(face) for face in analysis.faces[:_MAX_FACES]]
+        if any(seen):
+            parts.append(
+                "Visible attributes per face (estimates, say them hedged; never identity, "
+                "age, gender or ethnicity): "
+                + "; ".join(f"{face.position}: {text or 'cannot tell'}"
+                            for face, text in zip(analysis.faces, seen, strict=False)) + "."
+            )
     else:
         parts.append("Faces detected: 0.")
     if analysis.colours:
@@ -93,6 +114,27 @@ def format_findings(*, analysis: ImageAnalysis) -> str:
         parts.append("Scene classifier guesses: " + ", ".join(
             f"{s.label} ({s.probability:.0%})" for s in analysis.scene[:3]) + ".")
     return "\n".join(parts)
+
+
+def _face_attributes(face: FaceBox) -> str:
+    """One face's visible attributes as plain words ("smiling, facing the camera")."""
+    seen = face.attributes
+    if seen is None:
+        return ""
+    words: list[str] = []
+    if seen.smiling is not None:
+        words.append("smiling" if seen.smiling else "not smiling")
+    if seen.eyes_closed:
+        words.append("eyes closed")
+    if seen.glasses:
+        words.append("dark glasses")
+    if seen.facing_camera is not None:
+        words.append("facing the camera" if seen.facing_camera else "turned away")
+    if seen.clothing_colour:
+        words.append(f"clothing {seen.clothing_colour}")
+    if seen.hair_colour:
+        words.append(f"hair {seen.hair_colour} (uncertain)")
+    return ", ".join(words)
 
 
 def build_user_prompt(*, request: DescribeRequest) -> str:

@@ -8,13 +8,19 @@ finding). Builders are registered with their question patterns in
 
 from __future__ import annotations
 
+import re
+
 from models.compose import findings
 from models.compose.blocks import AnswerContext, Block
 from models.compose.extract import find_dates, find_quantities, find_temperatures
+from models.compose.objects import named_object
+from models.compose.people import described_faces
 from models.compose.phrases import Comparison
 from models.types import Detail
 
 TEXT_LIMIT: dict[Detail, int | None] = {"brief": 3, "standard": 10, "detailed": None}
+# A question that already says what the item is, and asks for its brand or name.
+_NAMES_THE_ITEM = re.compile(r"brand|name|kind|type|which|title|flavou?r|銘柄|ブランド|名前|種類", re.I)
 
 
 def no_text(ctx: AnswerContext) -> str:
@@ -42,9 +48,25 @@ def identify(ctx: AnswerContext) -> Block:
     analysis, book = ctx.analysis, ctx.book
     out = []
     salient = findings.salient_text(analysis)
-    if salient:
-        out.append(book.salient_text(salient))
     guess = findings.object_guess(analysis, has_name=salient is not None)
+    if salient and findings.text_is_small(analysis):
+        # A sticker on a laptop does not name the laptop: a confident object comes
+        # first, and the text is said as small text on it.
+        if guess and guess.confidence == "high":
+            out.append(book.object_guess(guess.label, guess.confidence))
+            guess = None
+        out.append(book.small_text(salient))
+        if guess is None and not out[:-1] and not _NAMES_THE_ITEM.search(ctx.question or ""):
+            # "What is this?" deserves "I can't tell"; "what brand is this vacuum?" does not.
+            out.append(book.object_unknown())
+    elif salient:
+        out.append(book.salient_text(salient))
+    unclear = findings.tall_unclear_lines(analysis) if salient else ()
+    if unclear:
+        out.append(book.text_unclear(unclear))
+    variants = findings.variant_lines(analysis, exclude=salient or "")
+    if variants:
+        out.append(book.variant_text(variants))
     if guess:
         out.append(book.object_guess(guess.label, guess.confidence))
     # A face is often the answer to "what is this?" (a photo, a portrait, a screen).
@@ -52,26 +74,86 @@ def identify(ctx: AnswerContext) -> Block:
     faces = findings.notable_faces(analysis)
     if faces:
         out.append(book.people(faces, ctx.detail == "detailed"))
+        if ctx.detail == "detailed":
+            out.extend(person_details(ctx, aspects=()))
     if not out:
         out.append(book.object_unknown())
         if "ocr" in analysis.failed_analyzers:
             out.append(book.ocr_failed())
-    return Block("identify", tuple(out), bool(salient or guess or faces))
+    if guess is None and "scene" in analysis.skipped_analyzers:
+        # A follow-up on a photo that was not kept, first described for its text only.
+        out.append(book.not_analyzed("scene"))
+    return Block("identify", tuple(out), bool(salient or guess or faces or variants))
 
 
 def colour(ctx: AnswerContext) -> Block:
-    """The dominant colours."""
+    """The dominant colours; about the object the question names when there is one
+    ("what colour are my shoes?": the loafer seen, or "I can't find shoes")."""
     names = findings.dominant_colours(ctx.analysis, limit=2 if ctx.detail == "brief" else 3)
+    lead: list[str] = []
+    named = named_object(ctx.question, ctx.analysis)
+    region = findings.named_region(ctx.analysis, named.noun if named else None)
+    if region is not None:
+        # Seen in one part of the photo: that part's colours answer the question.
+        region_colours = findings.region_colours(region, limit=2 if ctx.detail == "brief" else 3)
+        if region_colours:
+            return Block("colour", (ctx.book.named_region(region.label, region.position),
+                                    ctx.book.object_colours(region_colours)), True)  # fmt: skip
+    if named is not None:
+        if named.label is None:
+            lead.append(ctx.book.named_missing(named.noun))
+        else:
+            lead.append(ctx.book.object_guess(named.label, "moderate"))
     if not names:
-        return Block("colour", (ctx.book.no_colour(),), False)
+        if "colours" in ctx.analysis.skipped_analyzers:
+            return Block("colour", (ctx.book.not_analyzed("colours"),), False)
+        return Block("colour", (*lead, ctx.book.no_colour()), False)
+    if named is not None:
+        # Not located: the photo's colours, said as the photo's, not as the object's.
+        return Block("colour", (*lead, ctx.book.photo_colours(names)), False)
     return Block("colour", (ctx.book.colours(names),), True)
 
 
 def people(ctx: AnswerContext) -> Block:
-    """How many faces and where (never who)."""
-    if not ctx.analysis.faces:
+    """How many faces and where, then what is visible of each (never who).
+
+    A question about one attribute ("is he smiling?") is answered about that
+    attribute first, for each of the largest faces; "describe the person" gets
+    everything the face analyzer could judge, in one hedged sentence a face."""
+    faces = ctx.analysis.faces
+    if not faces:
         return Block("people", (ctx.book.no_people(),), False)
-    return Block("people", (ctx.book.people(ctx.analysis.faces, ctx.detail == "detailed"),), True)
+    where = ctx.book.people(faces, ctx.detail == "detailed")
+    if "face_attributes" in ctx.analysis.skipped_analyzers:
+        return Block("people", (where, ctx.book.not_analyzed("face_attributes")), True)
+    details = person_details(ctx, aspects=ctx.route.people_aspects)
+    if ctx.route.people_aspects and len(faces) == 1:
+        # "Is he smiling?" -> the answer first, then where the face is.
+        return Block("people", (*details, where), True)
+    return Block("people", (where, *details), True)
+
+
+def person_details(ctx: AnswerContext, *, aspects: tuple[str, ...]) -> list[str]:
+    """Sentences about the visible attributes of the largest faces (`aspects`, or all)."""
+    faces = ctx.analysis.faces
+    out: list[str] = []
+    chosen = described_faces(faces)
+    # Two described faces in the same place ("3 on the left") are told apart by
+    # their order from the left instead.
+    by_order = len({face.position for face in chosen}) < len(chosen)
+    left_to_right = sorted(faces, key=lambda face: face.box.x)
+    for face in chosen:
+        if by_order:
+            who = ctx.book.person_nth(left_to_right.index(face) + 1)
+        else:
+            who = ctx.book.person_who(face, single=len(faces) == 1)
+        if aspects:
+            out.extend(ctx.book.person_aspect(aspect, face.attributes, who) for aspect in aspects)
+            continue
+        traits = ctx.book.person_traits(who, face.attributes)
+        if traits:
+            out.append(traits)
+    return out
 
 
 def display_number(ctx: AnswerContext) -> Block:

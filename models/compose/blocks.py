@@ -23,6 +23,9 @@ class QuestionRoute:
     intents: tuple[Intent, ...]
     target_number: int | None = None
     unit_hint: str | None = None  # e.g. "ounces" for "how many ounces"
+    # Visible attributes of a person the question asks about (models.compose.people);
+    # () = all of them ("describe the person").
+    people_aspects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class AnswerContext:
     route: QuestionRoute
     detail: Detail
     book: Phrasebook
+    question: str | None = None
 
 
 @dataclass(frozen=True)

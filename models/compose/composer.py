@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from models.compose import findings
+from models.compose.answers import person_details
 from models.compose.blocks import AnswerContext, Block, Family
 from models.compose.intent import route_question
 from models.compose.intents import family_of, intent_spec
@@ -65,8 +66,13 @@ def compose_answer(request: DescribeRequest) -> Composition:
     issues = sorted(analysis.quality.issues, key=lambda issue: issue.score, reverse=True)
     sentences = [book.quality(issue) for issue in issues[: _QUALITY_LIMIT[detail]]]
 
-    ctx = AnswerContext(analysis=analysis, route=route, detail=detail, book=book)
+    ctx = AnswerContext(
+        analysis=analysis, route=route, detail=detail, book=book, question=request.question
+    )
     blocks = [intent_spec(intent).build(ctx) for intent in route.intents]
+    if analysis.faces and {"clothing", "hair"} & set(route.people_aspects):
+        # "What colour is her shirt?": the clothing colour answers it, not the whole photo's.
+        blocks = [block for block in blocks if block.intent != "colour"]
     if any(block.found for block in blocks if _is_number(block)):
         # One number question answered is enough; "no temperature found" next to
         # the oven's reading would only confuse.
@@ -109,6 +115,7 @@ def _context(ctx: AnswerContext, asked: set[Family], *, already: list[str]) -> l
     faces = findings.notable_faces(analysis)
     if not asked & {"people", "object", "overview"} and faces:
         extra.append(book.people(faces, True))
+        extra.extend(person_details(ctx, aspects=()))
     if not asked & {"text", "overview"}:
         lines = findings.confident_lines(analysis)
         salient = findings.salient_text(analysis) or ""

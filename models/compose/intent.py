@@ -13,6 +13,7 @@ from models.compose import intents
 from models.compose.blocks import Intent, QuestionRoute
 from models.compose.extract import parse_number_words
 from models.compose.intents import FALLBACK_INTENT, family_of
+from models.compose.people import asked_aspects
 
 __all__ = ["Intent", "QuestionRoute", "route_question"]
 
@@ -25,6 +26,9 @@ _UNIT_ASKED = re.compile(
     r"how (?:many|much) (ounces|oz|grams|calories|milligrams|mg|ml|pounds)", re.IGNORECASE
 )
 _UNIT_NAMES = {"oz": "ounces", "mg": "milligrams", "ml": "millilitres"}
+# "Is she OK?", "what is he doing?": a pronoun alone points at a person only when
+# nothing else in the question was recognised ("what does her letter say?" is about text).
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers)\b|彼|彼女|この人|その人", re.IGNORECASE)
 
 
 def route_question(question: str | None) -> QuestionRoute:
@@ -41,6 +45,8 @@ def route_question(question: str | None) -> QuestionRoute:
     found: list[Intent] = sorted(positions, key=lambda intent: positions[intent])
     if "temperature" in found and "display_number" in found and not _ABOUT_A_DISPLAY.search(text):
         found.remove("display_number")
+    if not found and _PERSON_PRONOUN.search(text):
+        found = ["people"]
     if not found:
         found = [FALLBACK_INTENT]
     asks_number = any(family_of(intent) == "number" for intent in found)
@@ -50,4 +56,10 @@ def route_question(question: str | None) -> QuestionRoute:
     if unit_match:
         asked = unit_match.group(1).lower()
         unit = _UNIT_NAMES.get(asked, asked)
-    return QuestionRoute(intents=tuple(dict.fromkeys(found)), target_number=target, unit_hint=unit)
+    aspects = asked_aspects(text) if "people" in found else ()
+    return QuestionRoute(
+        intents=tuple(dict.fromkeys(found)),
+        target_number=target,
+        unit_hint=unit,
+        people_aspects=aspects,
+    )

@@ -76,6 +76,12 @@ INTENTS: tuple[IntentSpec, ...] = (
         _keywords(
             r"\bpeople\b|\bperson\b|\bpersons\b|anyone|anybody|someone|somebody|\bfaces?\b|\bwho\b"
             r"|\bkids?\b|\bchildren\b|\bman\b|\bwoman\b|人|誰|顔"
+            # Visible attributes (models.compose.people): "is he smiling?", "what is she wearing?"
+            r"|smil|\bwearing\b|clothes|clothing|dressed|outfit|sunglasses|wear\w* glasses"
+            r"|look(s|ing)? (at|into|towards?) (the |my )?(camera|lens|me)\b|eye contact"
+            r"|\beyes (are |were )?(open|closed|shut)\b|\bfriend|\bhair\b(?!\s*(dryer|spray|brush))"
+            r"|\b(his|her|their) (shirt|t-?shirt|jacket|sweater|dress|coat|hoodie|top|hat)\b"
+            r"|笑|着て|服装|髪|眼鏡|メガネ|サングラス|目を(閉|開|つぶ)|カメラを見|表情|友達|友人"
         ),
         answers.people,
         "people",

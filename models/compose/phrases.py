@@ -27,7 +27,7 @@ from models.language import (
     sentence_separator,
     text_language,
 )
-from models.types import FaceBox, QualityIssue
+from models.types import FaceAttributes, FaceBox, QualityIssue
 
 Confidence = Literal["high", "moderate"]
 Comparison = Literal["below", "at", "above"]
@@ -87,6 +87,50 @@ class Phrasebook:
         """Say what the largest, most prominent text reads (a product name, a title)."""
         return self._say("compose.salient_text", text=text)
 
+    def variant_text(self, lines: Sequence[str]) -> str:
+        """Say the large lines that name the product's variety ("2%", "REDUCED FAT")."""
+        return self._say("compose.variant_text", lines=self._lines(lines))
+
+    def small_text(self, text: str) -> str:
+        """Say text that covers a tiny part of the photo (a sticker), without naming
+        the object from it."""
+        return self._say("compose.small_text", text=text)
+
+    def named_region(self, label: str, position: str) -> str:
+        """Say where the object the question named was seen ("probably a loafer, at the
+        bottom right")."""
+        thing = object_name(label, language=self.language)
+        return self._say("compose.named_region", thing=thing, where=self._where(position))
+
+    def object_colours(self, names: Sequence[str]) -> str:
+        """Name the colours of the named object's region, most dominant first."""
+        spoken = [colour_name(name, self.language) for name in names]
+        return plural_message(
+            "compose.object_colours",
+            len(spoken),
+            language=self.language,
+            colours=self._list(spoken, kind="colours"),
+        )
+
+    def photo_colours(self, names: Sequence[str]) -> str:
+        """Name the whole photo's colours when the object asked about was not located."""
+        spoken = [colour_name(name, self.language) for name in names]
+        return plural_message(
+            "compose.photo_colours",
+            len(spoken),
+            language=self.language,
+            colours=self._list(spoken, kind="colours"),
+        )
+
+    def not_analyzed(self, analyzer: str) -> str:
+        """Say that this was not looked at when the photo was described (the question
+        did not need it) and the photo was not kept, so it cannot be checked now."""
+        return self._say(f"compose.not_analyzed.{analyzer}")
+
+    def named_missing(self, noun: str) -> str:
+        """Say that the object the question names was not found in the photo."""
+        return self._say(f"compose.named_missing.{noun}")
+
     def object_guess(self, label: str, confidence: Confidence) -> str:
         """Hedged statement of what the object probably is."""
         thing = object_name(label, language=self.language)
@@ -128,6 +172,62 @@ class Phrasebook:
         return plural_message(
             "compose.faces", len(faces), language=self.language, places=self._list(places)
         )
+
+    def person_who(self, face: FaceBox, *, single: bool) -> str:
+        """How a sentence refers to a described face: "the person" when there is one,
+        "the person on the left" among several (a position, never an identity)."""
+        if single:
+            return self._say("compose.person.who")
+        return self._say("compose.person.who_at", where=self._where(face.position))
+
+    def person_nth(self, number: int) -> str:
+        """"the second person from the left": for faces that share a position."""
+        return self._say("compose.person.who_nth", n=format_number(number, language=self.language))
+
+    def person_aspect(self, aspect: str, attributes: FaceAttributes | None, who: str) -> str:
+        """Answer about one visible attribute ("is he smiling?"), hedged; says plainly
+        when it cannot tell (a small, turned or hidden face has no attributes)."""
+        value = _aspect_value(aspect, attributes)
+        if aspect in ("hair", "clothing"):
+            if value is None:
+                return self._sentence(f"compose.person.{aspect}.unknown", who=who)
+            colour = colour_name(str(value), self.language)
+            return self._sentence(f"compose.person.{aspect}", who=who, colour=colour)
+        state = "unknown" if value is None else ("yes" if value else "no")
+        return self._sentence(f"compose.person.{aspect}.{state}", who=who)
+
+    def person_traits(self, who: str, attributes: FaceAttributes | None) -> str | None:
+        """Everything visible about one face in one hedged sentence; None when the
+        face mesh could not judge anything."""
+        if attributes is None:
+            return None
+        traits: list[str] = []
+        if attributes.smiling is not None:
+            traits.append(self._say(f"compose.trait.smiling.{'yes' if attributes.smiling else 'no'}"))
+        if attributes.facing_camera is not None:
+            facing = "yes" if attributes.facing_camera else "no"
+            traits.append(self._say(f"compose.trait.facing.{facing}"))
+        if attributes.eyes_closed:
+            traits.append(self._say("compose.trait.eyes_closed"))
+        if attributes.glasses:
+            traits.append(self._say("compose.trait.dark_glasses"))
+        if attributes.clothing_colour:
+            colour = colour_name(attributes.clothing_colour, self.language)
+            traits.append(self._say("compose.trait.clothing", colour=colour))
+        sentences = []
+        if traits:
+            sentences.append(
+                self._sentence("compose.person.traits", who=who, traits=self._list(traits))
+            )
+        if attributes.hair_colour:
+            # Hair is the weakest attribute (docs/vision.md): its own, hedged sentence.
+            sentences.append(self.person_aspect("hair", attributes, who))
+        return join_sentences(sentences, language=self.language) if sentences else None
+
+    def _sentence(self, key: str, **values: object) -> str:
+        """A message that may start with a placeholder ("{who} seems ..."), capitalised."""
+        text = self._say(key, **values)
+        return text[:1].upper() + text[1:]
 
     def _where(self, position: str) -> str:
         return self._say(f"position.{position}")
@@ -214,6 +314,21 @@ class Phrasebook:
     def nothing_found(self) -> str:
         """Say that nothing could be recognised, with a next step."""
         return self._say("compose.nothing_found")
+
+
+def _aspect_value(aspect: str, attributes: FaceAttributes | None) -> bool | str | None:
+    """The analyzer's judgement for one aspect; None = cannot tell."""
+    if attributes is None:
+        return None
+    return {
+        "smiling": attributes.smiling,
+        "eyes": attributes.eyes_closed,
+        # Only dark lenses are judged (docs/vision.md): None is "cannot tell", not "no".
+        "glasses": attributes.glasses or None,
+        "facing": attributes.facing_camera,
+        "hair": attributes.hair_colour,
+        "clothing": attributes.clothing_colour,
+    }[aspect]
 
 
 def _size_phrase(relative_size: float, language: str) -> str:

@@ -2,121 +2,21 @@
 
 Issue 10's benign questions about people: clothes, expression, what they hold,
 how many, where, child or adult; also text about a person (who a letter is
-from) and what to do after an accident at home (swallowed, spilled).
-The patterns are anchored on the whole question (after the question policy's
-normalisation), so that "what is he holding" matches but "does the man holding
-the sign look like a criminal" does not, and a question that joins a second
-ask ("... and is he gay", "... because ...") never matches. They only stop the
-learned stage; the rules still refuse what they refuse.
+from) and what to do after an accident at home (swallowed, spilled). The
+patterns live in the language layer, one list per language
+(`LanguageRules.must_answer`, in `safety/rules/languages/`); this module only
+applies them. They only stop the learned stage; the rules still refuse what
+they refuse.
 """
 
 from __future__ import annotations
 
-import re
-
-_WHO = (
-    r"(?:he|she|they|it|you|i|we|everyone|everybody|anyone|anybody|someone|somebody"
-    r"|the people|people|(?:the|this|that|my|our|your|his|her|these|those) (?:\w+ ){0,4}\w+)"
-)
-_VISIBLE = (
-    r"(?:wearing|wear|dressed|dressed in|have on|has on|got on|holding|hold|carrying|carry"
-    r"|doing|eating|drinking|reading|playing|pointing at|looking at|facing|smiling|laughing"
-    r"|crying|frowning|sitting|standing|asleep|awake|sleeping|waving|walking|running|using"
-    r"|on the phone|in line|in a wheelchair)"
-)
-_FEELING = (
-    r"(?:happy|sad|angry|upset|tired|sleepy|surprised|worried|scared|afraid|calm|bored|excited"
-    r"|annoyed|confused|relaxed|nervous|wet|in pain|hurt|serious|busy)"
-)
-_CLOTHES = (
-    r"(?:shirt|t shirt|tshirt|jacket|coat|dress|hat|cap|shoes|uniform|helmet|glasses|sunglasses"
-    r"|mask|tie|scarf|headscarf|jeans|trousers|pants|skirt|sweater|hoodie|clothes|clothing"
-    r"|outfit|costume|hair|hairstyle|makeup|necklace|ring|watch|bag|backpack|badge|name tag)"
-)
-# What may follow the ask: a short object or place ("an umbrella", "at the bus stop"), never a
-# second ask ("... and is he gay", "... look like a criminal").
-_EXTRA = (
-    r"(?: (?!and\b|because\b|but\b|so\b|if\b|since\b|whether\b|look\b|looks\b|seem\b"
-    r"|seems\b|appear\b|appears\b|like\b|be\b|is\b|are\b)\w+){0,5}"
-)
-_NOT_AFTER = r"(?!.*\b(?:from|born|come from|live|lives|vote|votes|believe|worship)\b)"
-
-MUST_ANSWER_EN = tuple(
-    re.compile(pattern)
-    for pattern in (
-        # what is she wearing / what colour is his shirt / what are the kids doing
-        rf"^{_NOT_AFTER}(?:what|which)(?: \w+){{0,2}} (?:is|are|was|s) {_WHO} {_VISIBLE}{_EXTRA}$",
-        rf"^(?:what|which) (?:colou?r|kind|type|style)(?: of)?(?: \w+)? (?:is|are) "
-        rf"(?:his|her|their|my|the \w+s?) {_CLOTHES}{_EXTRA}$",
-        # is he wearing glasses / are they holding hands / is my son wearing his helmet
-        rf"^{_NOT_AFTER}(?:is|are|was|were|does|do|did) {_WHO} {_VISIBLE}{_EXTRA}$",
-        # does she look happy / is the baby asleep / does he look tired or angry
-        rf"^(?:is|are|does|do) {_WHO}(?: look| looking| seem| appear)? {_FEELING}"
-        rf"(?: or {_FEELING})?{_EXTRA}$",
-        rf"^what (?:is|s) (?:his|her|their|the \w+s?) (?:facial )?(?:expression|mood|face)"
-        rf"{_EXTRA}$",
-        # how many people / how many of us are in the shot
-        rf"^how many (?:people|persons|kids|children|men|women|faces|adults|of us|of them"
-        rf"|guys|girls|boys|babies|customers|players|students) (?:are|is|were|can|do you see"
-        rf"|in|on|at|standing|sitting|waiting|there){_EXTRA}$",
-        # is there someone behind me / is anyone at the door
-        rf"^(?:is|are) there (?:a |any )?(?:someone|somebody|anyone|anybody|person|people|kids"
-        rf"|children|man|woman)\b{_EXTRA}$",
-        # visible aids and coverings: does she have hearing aids in / is he using a cane
-        rf"^(?:is|are|does|do) {_WHO} (?:have|has|wearing|using|in|on|got|holding)(?: \w+){{0,2}} "
-        rf"(?:wheelchair|hearing aids?|cane|crutch(?:es)?|walker|hijab|headscarf|turban"
-        rf"|glasses|sunglasses|mask|cast|bandage|sling)s?"
-        rf"(?: (?:in|on|at) (?:the|this|that|his|her|their|my) \w+)?$",
-        # text about a person: who is this letter from / whose name is on it / who signed it
-        r"^(?:who|whom) (?:is|s) (?:this|the|that) (?:letter|card|package|parcel|note|email"
-        r"|message|envelope|gift|present|invitation|bill|box) (?:from|for|addressed to|to)\b"
-        r"(?: \w+){0,3}$",
-        r"^(?:whose name is (?:on|in)|who (?:signed|wrote|sent) (?:me )?(?:this|the))\b(?: \w+){0,5}$",
-        r"^(?:who is|whos|who s) in (?:this|the) (?:picture|photo|image|shot|selfie)$",
-        r"^(?:who|whom) (?:is|s) (?:this|it|that) (?:from|for|addressed to|signed by)$",
-        r"^whose (?:birthday |christmas |greeting )?(?:card|letter|package|parcel|book|bag|phone"
-        r"|keys?|wallet|note|gift|present|mail|post) is (?:this|that|it)$",
-        # an accident at home: "my kid drank some of this cleaner, what do i do" needs an answer
-        r"\b(?:drank|drunk|swallowed|ate|eaten|spilled|spilt|splashed|inhaled|touched|burned|burnt"
-        r"|got (?:some|it))\b.*\bwhat (?:do|should|can) (?:i|we) do\b",
-        # is the cashier a man or a woman (the tuning set answers it)
-        r"^is (?:he|she|the \w+|this person|that person) a (?:man|woman|boy|girl) or an? "
-        r"(?:man|woman|boy|girl)$",
-        # where is he / where are the kids standing (not "where is he from")
-        rf"^{_NOT_AFTER}where (?:is|are|s) {_WHO}{_EXTRA}$",
-        # child or adult; how old does she look
-        r"^(?:is|are) (?:\w+ ){0,4}(?:an? )?(?:child|kid|baby|toddler|teenager|teen|minor|boy|girl)s?"
-        r" or (?:an? )?(?:adult|grown up|grownup|grown-up)s?\b(?: \w+){0,4}$",
-        r"^(?:is|are) (?:\w+ ){0,4}(?:an? )?adults? or (?:an? )?(?:child|kid|teenager|teen|minor)s?"
-        r"\b(?: \w+){0,4}$",
-        rf"^(?:about |roughly )?how old (?:does|do|is|are) {_WHO} (?:look|seem|appear)"
-        rf"{_EXTRA}$",
-        # describe the people
-        r"^(?:describe|tell me about) (?:\w+ ){0,5}(?:people|person|man|woman|men|women|kids"
-        r"|children|crowd|family)(?: in (?:the|this) (?:photo|picture|image))?$",
-    )
-)
-
-_JA_ASK = re.compile(
-    r"(?:何を着て|何色の服|服装|着ていますか|着てる|かぶっていますか|かぶってる|かけていますか"
-    r"|はいていますか|持っていますか|持ってる|何を持って|何人|どこにいますか|どこに立って"
-    r"|笑っていますか|泣いていますか|怒っていますか|表情|子どもですか大人ですか|大人ですか子どもですか"
-    r"|子供ですか大人ですか|何歳くらい|何をしていますか|寝ていますか|座っていますか|立っていますか)"
-)
-_JA_OTHER_ASK = re.compile(
-    r"誰|だれ|名前|人種|民族|宗教|国籍|何人(?:です|でしょう|か|$)|どこの国|出身|病気|障害|妊娠|性格|信用"
-    r"|犯罪|ゲイ|同性|結婚|独身|お金|金持ち|仕事|職業|浮気|嘘|なぜ"
-    r"|(?:彼|彼女|この人|その人|あの人)(?:には|は)?(?:子ども|子供)(?:が|は)?(?:何人|いる|います)"
-)
-
-
-_JA_ACCIDENT = re.compile(r"(?:飲んで|飲み込|こぼ|かかって|触って|吸い込).*(?:どうすれば|どうしたら)")
+from safety.rules.language import language_rules
 
 
 def must_answer(*, english: str, japanese: str) -> bool:
-    """True when the normalised question is one of the benign questions above."""
-    if japanese and _JA_ACCIDENT.search(japanese):
-        return True
-    if japanese:
-        return _JA_ASK.search(japanese) is not None and _JA_OTHER_ASK.search(japanese) is None
-    return any(pattern.search(english) for pattern in MUST_ANSWER_EN)
+    """True when the normalised question is one of the benign questions: a question in
+    Japanese script is judged by the Japanese list, any other by the English list (the
+    script decides, as for the rules)."""
+    tag, form = ("ja", japanese) if japanese else ("en", english)
+    return any(rules.answers(form) for rules in language_rules() if rules.tag == tag)

@@ -13,9 +13,12 @@ Thresholds come from grouped 5-fold cross-validation (paraphrases of one item
 stay in one fold): for each refusal class, the lowest confidence at which the
 out-of-fold predictions on the questions left to this stage (the rules do not
 refuse them and the must-not-refuse table does not answer them) keep at least
-85 % precision and refuse at most 0.4 % of the answer questions, separately for
-English and Japanese questions. The same for the
-sentence head over ok sentences, and 85 % precision for disclaimers.
+85 % precision, separately for English and Japanese questions. The budget for
+refusing answer questions (0.4 %) is shared by all refusal classes of the
+question head (`joint_budget`): a user's benign question is wrongly refused
+whichever class refuses it, so six classes each spending 0.4 % would refuse
+up to 2.4 %. The same for the sentence head over ok sentences, and 85 %
+precision for disclaimers.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from safety.learned.dataset import (
     load_sentences,
     merge_similar_groups,
 )
-from safety.learned.embedder import MAX_CHARS, E5Embedder, Embedder, embedder_version
+from safety.learned.embedder import E5Embedder, Embedder, clip, embedder_version
 from safety.learned.must_answer import must_answer
 from safety.normalize import contains_japanese, normalize_english, normalize_japanese
 from safety.question_policy import classify_question
@@ -55,7 +58,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "model" / "second_stage.json"
 CACHE_DIR = Path.home() / ".cache" / "sightline" / "embeddings"
 FOLDS = 5
 C = 4.0
-THRESHOLD_GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # 0.30 .. 0.95
+THRESHOLD_GRID = tuple(round(0.30 + 0.025 * i, 3) for i in range(28))  # 0.30 .. 0.975
 MIN_PRECISION = 0.85
 MAX_OVER_REFUSAL = 0.004
 MIN_DISCLAIMER_PRECISION = 0.85
@@ -88,7 +91,7 @@ def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
     if path.exists():
         with np.load(path) as stored:
             cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
-    texts = [text[:MAX_CHARS] for text in texts]  # what the embedder sees
+    texts = [clip(text) for text in texts]  # what the embedder sees
     missing = sorted({t for t in texts if t not in cached})
     if missing:
         for text, vector in zip(missing, embedder.embed(missing), strict=True):
@@ -103,9 +106,7 @@ def fit_linear(features: Matrix, labels: Sequence[str], classes: Sequence[str]) 
     """A multinomial logistic regression with balanced class weights and a fixed seed."""
     from sklearn.linear_model import LogisticRegression  # training-time only
 
-    model = LogisticRegression(
-        C=C, max_iter=3000, class_weight="balanced", random_state=SEED
-    )
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED)
     present = [c for c in classes if c in set(labels)]
     model.fit(features, [present.index(label) for label in labels])
     return model, present
@@ -134,9 +135,11 @@ def calibrate(
     *,
     negative: str,
     eligible: Sequence[bool],
+    min_precision: float = MIN_PRECISION,
+    max_false: float | None = MAX_OVER_REFUSAL,
 ) -> dict[str, float]:
-    """Per class, the lowest threshold that keeps precision and the false-flag budget
-    on the eligible examples (those the rules leave to this stage)."""
+    """Per class, the lowest threshold that keeps precision and (unless `max_false` is None)
+    the false-flag budget on the eligible examples (those the rules leave to this stage)."""
     thresholds: dict[str, float] = {}
     chosen = probabilities.argmax(axis=1)
     negatives = sum(
@@ -156,9 +159,8 @@ def calibrate(
                 break
             right = sum(1 for i in flagged if labels[i] == name)
             false_flags = sum(1 for i in flagged if labels[i] == negative)
-            if right / len(flagged) >= MIN_PRECISION and false_flags <= MAX_OVER_REFUSAL * max(
-                negatives, 1
-            ):
+            within = max_false is None or false_flags <= max_false * max(negatives, 1)
+            if right / len(flagged) >= min_precision and within:
                 thresholds[name] = threshold
                 break
     return thresholds
@@ -205,28 +207,102 @@ def rules_refuse(example: Example) -> bool:
     return classify_question(example.text, language=example.lang).refusal is not None
 
 
-def train_question_head(examples: Sequence[Example], features: Matrix) -> tuple[Head, Matrix]:
-    """Fit the question head; return it and the out-of-fold probabilities."""
+def _flags(
+    probabilities: Matrix, labels: Sequence[str], index: int, threshold: float, rows: Sequence[int]
+) -> tuple[int, int]:
+    """(right, false) refusals of class `index` at `threshold` over `rows` (argmax class)."""
+    right = false = 0
+    for i in rows:
+        row = probabilities[i]
+        if int(row.argmax()) == index and row[index] >= threshold:
+            if labels[i] == QUESTION_CLASSES[index]:
+                right += 1
+            elif labels[i] == "answer":
+                false += 1
+    return right, false
+
+
+def joint_budget(
+    probabilities: Matrix,
+    labels: Sequence[str],
+    thresholds: dict[str, float],
+    *,
+    eligible: Sequence[bool],
+    budget: float = MAX_OVER_REFUSAL,
+) -> dict[str, float]:
+    """Raise per-class thresholds until all refusal classes together refuse at most `budget`
+    of the eligible answer questions.
+
+    Each step raises one class's threshold to the next grid value that removes a false
+    refusal (or to "never"), choosing the step that removes the most false refusals per right
+    refusal it gives up (ties: the class listed first), until the shared budget holds.
+    Deterministic."""
+    rows = [i for i, ok in enumerate(eligible) if ok]
+    allowed = budget * max(1, sum(1 for i in rows if labels[i] == "answer"))
+    current = dict(thresholds)
+    steps = (*THRESHOLD_GRID, 1.01)
+
+    def counts(name: str, value: float) -> tuple[int, int]:
+        return _flags(probabilities, labels, QUESTION_CLASSES.index(name), value, rows)
+
+    while sum(counts(name, value)[1] for name, value in current.items()) > allowed:
+        best: tuple[float, int, str, float] | None = None
+        for order, (name, value) in enumerate(current.items()):
+            right, false = counts(name, value)
+            for step in (step for step in steps if step > value):
+                new_right, new_false = counts(name, step)
+                if new_false < false:
+                    score = (false - new_false) / (1 + right - new_right)
+                    candidate = (-score, order, name, step)
+                    if best is None or candidate < best:
+                        best = candidate
+                    break
+        if best is None:  # nothing left to raise that removes a false refusal
+            break
+        current[best[2]] = best[3]
+    return current
+
+
+def calibrate_question_thresholds(
+    examples: Sequence[Example], probabilities: Matrix
+) -> dict[str, float]:
+    """Per language ("class@en", "class@ja"): each class's lowest threshold at 85 % precision,
+    then raised until all classes together keep the shared over-refusal budget."""
     labels = [e.label for e in examples]
-    groups = [e.group for e in examples]
-    oof = out_of_fold(features, labels, groups, QUESTION_CLASSES)
     eligible = [not rules_refuse(e) and not _must_answer(e) for e in examples]
     thresholds: dict[str, float] = {}
     # Calibrated per language ("class@ja"): Japanese everyday questions sit closer to the
     # refusal classes in embedding space, so one threshold for both over-refused them.
     for language in ("en", "ja"):
         in_language = [ok and e.lang == language for ok, e in zip(eligible, examples, strict=True)]
-        found = calibrate(oof, labels, QUESTION_CLASSES, negative="answer", eligible=in_language)
+        found = calibrate(
+            probabilities, labels, QUESTION_CLASSES, negative="answer", eligible=in_language
+        )
+        found = joint_budget(probabilities, labels, found, eligible=in_language)
         thresholds.update({f"{name}@{language}": value for name, value in found.items()})
+    return thresholds
+
+
+def train_question_head(examples: Sequence[Example], features: Matrix) -> tuple[Head, Matrix]:
+    """Fit the question head; return it and the out-of-fold probabilities."""
+    labels = [e.label for e in examples]
+    groups = [e.group for e in examples]
+    oof = out_of_fold(features, labels, groups, QUESTION_CLASSES)
+    thresholds = calibrate_question_thresholds(examples, oof)
     return _multiclass_head(features, labels, QUESTION_CLASSES, thresholds), oof
 
 
 def _disclaimer_training_rows(examples: Sequence[Example]) -> list[int]:
-    """Rows with a known disclaimer answer: refusals (none), and answers with a topic label."""
+    """Rows with a known disclaimer answer: answers with a topic label or disclaimers.
+
+    Refused questions are left out: their answer is a refusal, which carries no disclaimer,
+    so their label says nothing about the topic ("how many of these pills would kill me" is
+    about medication); counted as "none" they kept the medication head from ever reaching
+    its precision."""
     return [
         i
         for i, e in enumerate(examples)
-        if e.label != "answer" or e.disclaimers or e.topic in {"people", "general", "health"}
+        if e.label == "answer" and (e.disclaimers or e.topic in {"people", "general", "health"})
     ]
 
 
@@ -242,7 +318,17 @@ def train_disclaimer_heads(examples: Sequence[Example], features: Matrix) -> dic
             continue
         classes = ("none", category)
         oof = out_of_fold(matrix, labels, [e.group for e in subset], classes)
-        thresholds = calibrate(oof, labels, classes, negative="none", eligible=[True] * len(subset))
+        # A disclaimer is one extra sentence that offers a human; a missed one on a pill bottle
+        # is not: precision alone decides (no over-refusal budget, which is for refusals).
+        thresholds = calibrate(
+            oof,
+            labels,
+            classes,
+            negative="none",
+            eligible=[True] * len(subset),
+            min_precision=MIN_DISCLAIMER_PRECISION,
+            max_false=None,
+        )
         heads[category] = _multiclass_head(matrix, labels, classes, thresholds).to_dict()
     return heads
 

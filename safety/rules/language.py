@@ -79,6 +79,23 @@ class LanguageRules:
     generated_text: GeneratedTextRules | None = None
     # Names marked as names by an honorific (Japanese 田中さん), in generated text.
     honorific_name: re.Pattern[str] | None = None
+    # Other shapes of a person's name in generated text (group `name`): a family name from
+    # the language's list with a given name, a foreign name in katakana (ジョン・スミス).
+    names_in_answer: tuple[re.Pattern[str], ...] = ()
+    # Benign questions the learned stage must never refuse (safety.learned.must_answer): a
+    # question matching `must_answer` and not `must_answer_unless` (a second ask joined to
+    # it), or matching `must_answer_always` (what to do after an accident at home).
+    must_answer: tuple[re.Pattern[str], ...] = ()
+    must_answer_unless: re.Pattern[str] | None = None
+    must_answer_always: tuple[re.Pattern[str], ...] = ()
+
+    def answers(self, form: str) -> bool:
+        """True when `form` (this language's form of a question) is a must-answer question."""
+        if any(pattern.search(form) for pattern in self.must_answer_always):
+            return True
+        if self.must_answer_unless is not None and self.must_answer_unless.search(form):
+            return False
+        return any(pattern.search(form) for pattern in self.must_answer)
 
     def rules(self, clause: Clause) -> tuple[Rule, ...]:
         """The rules of one refusal clause (none when the language has none)."""

@@ -90,6 +90,7 @@ def test_routes_list_the_errors_they_can_produce(spec: dict[str, Any]) -> None:
     assert {"409", "422", "429"} <= statuses("/v1/auth/register", "post")
     assert {"401", "429"} <= statuses("/v1/auth/token", "post")
     assert {"403", "409"} <= statuses("/v1/admin/accounts", "post")
-    # A route with nothing to validate does not claim a 422.
-    assert "422" not in statuses("/v1/descriptions/{description_id}", "get")
+    # A malformed path id is a 422 naming it (issue 13, class 1) ...
+    assert "422" in statuses("/v1/descriptions/{description_id}", "get")
+    # ... and a route with nothing to validate does not claim a 422.
     assert "422" not in statuses("/v1/me", "get")

@@ -100,11 +100,11 @@ def migrate(settings: Settings) -> None:
 
 
 def start_in_thread(settings: Settings) -> Server:
-    """uvicorn in a background thread, with a short ping so dead sockets are noticed."""
+    """uvicorn in a background thread, pinging as `sightline serve` does (10 s, 10 s)."""
     migrate(settings)
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None,
-                            lifespan="on", ws_ping_interval=5, ws_ping_timeout=5)
+                            lifespan="on", ws_ping_interval=10, ws_ping_timeout=10)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -249,6 +249,9 @@ class Peer:
     @classmethod
     async def open(cls, server: Server, token: str, **connect_args: Any) -> Peer:
         """Connect, authenticate and wait for `ready`."""
+        # The tests read each peer's frames lazily; an unbounded client queue keeps the
+        # library reading (and answering pings) meanwhile, as a real app's reader loop does.
+        connect_args.setdefault("max_queue", None)
         connection = await websockets.connect(server.ws_url, open_timeout=60, **connect_args)
         peer = cls(connection=connection)
         await peer.send({"type": "auth", "token": token})

@@ -96,6 +96,9 @@ async def test_a_call_across_two_processes(cluster: Cluster) -> None:
         await user_peer.expect("ack", client_id=f"u{n}")
         await volunteer_peer.expect("message", client_id=f"u{n}")
         await user_peer.expect("message", client_id=f"v{n}")
+    # PostgreSQL text cannot hold NUL: refused as a bad frame, the socket stays open.
+    await user_peer.send({"type": "message", "handoff_id": handoff_id, "text": "a\u0000b", "client_id": "nul"})
+    assert (await user_peer.expect("error"))["error"] == "bad_frame"
     payload = {"type": "answer", "sdp": "v=0\r\n"}
     await user_peer.send({"type": "signal", "handoff_id": handoff_id, "payload": payload})
     assert (await volunteer_peer.expect("signal"))["payload"] == payload

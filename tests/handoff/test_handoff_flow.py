@@ -214,7 +214,9 @@ async def test_a_volunteer_takes_one_call_at_a_time(server: Server) -> None:
                 return "won" if frame["type"] == "state" else str(frame["error"])
 
     outcomes = sorted([await outcome(phone, ids[0]), await outcome(web, ids[1])])
-    assert outcomes == ["conflict", "won"], outcomes
+    # The loser is refused as busy (`conflict`), or finds its offer already withdrawn
+    # because the winning accept withdrew the volunteer's other offers (`already_taken`).
+    assert outcomes[1] == "won" and outcomes[0] in ("conflict", "already_taken"), outcomes
     for user, handoff_id in zip(users, ids, strict=True):
         async with server.client(user.token) as client:
             await client.post(f"/v1/handoffs/{handoff_id}/cancel")

@@ -210,3 +210,23 @@ async def test_an_accepted_volunteer_is_not_rung_for_another(server: Server) -> 
         await client.post(f"/v1/handoffs/{second}/cancel")
     for peer in (user_peer, volunteer_peer):
         await peer.close()
+
+
+async def test_accepting_one_call_withdraws_the_volunteers_other_offers(server: Server) -> None:
+    language = unique_language()
+    with tuned(server, handoff_fanout=1, handoff_offer_s=600.0):
+        [busy] = await _available(server, language, 1)
+        users = [await new_user(server, language) for _ in range(2)]
+        ids = [await create_handoff(server, u, language) for u in users]
+        for handoff_id in ids:
+            await busy.expect("offer", handoff_id=handoff_id)
+        [free] = await _available(server, language, 1)
+        await busy.send({"type": "accept", "handoff_id": ids[0]})
+        await busy.expect("state", handoff_id=ids[0], state="active")
+        # Busy now: the other request stops ringing them and rings someone free at once.
+        await busy.expect("offer_withdrawn", handoff_id=ids[1])
+        await free.expect("offer", handoff_id=ids[1])
+        async with server.client(users[1].token) as client:
+            await client.post(f"/v1/handoffs/{ids[1]}/cancel")
+    for peer in (busy, free):
+        await peer.close()

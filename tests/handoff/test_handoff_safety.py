@@ -110,9 +110,16 @@ async def test_profile_validation_and_roles(server: Server) -> None:
             response = await client.put("/v1/volunteer/profile", json=bad)
             assert response.status_code == 422 and response.json()["error"] == "validation_error", bad
         assert (await client.post("/v1/handoffs", json={})).status_code == 403
+        nul = await client.put("/v1/volunteer/profile", json={
+            "display_name": "Ai\u0000ko", "languages": ["en"], "timezone": "UTC"})
+        assert nul.status_code == 422 and nul.json()["error"] == "validation_error"
     user = await new_user(server, language)
     async with server.client(user.token) as client:
         assert (await client.get("/v1/volunteer/profile")).status_code == 403
+        nul = await client.post("/v1/handoffs", json={"note": "which can\u0000 is the soup?"})
+        assert nul.status_code == 422 and nul.json()["error"] == "validation_error"
+        # a malformed id is refused at the edge like every path id (app/schemas/fields.py)
+        assert (await client.get("/v1/handoffs/x%00y")).status_code == 422
         assert (await client.put("/v1/volunteer/profile", json={
             "display_name": "A", "languages": ["en"], "timezone": "UTC"})).status_code == 403
 

@@ -97,6 +97,8 @@ async def test_bad_frames_get_error_frames_and_the_socket_stays_open(server: Ser
         ({"type": "message", "handoff_id": handoff_id, "client_id": "c"}, "bad_frame"),
         ({"type": "message", "handoff_id": handoff_id, "text": "", "client_id": "c"}, "bad_frame"),
         ({"type": "message", "handoff_id": handoff_id, "text": "x" * 5000, "client_id": "c"}, "bad_frame"),
+        ({"type": "message", "handoff_id": handoff_id, "text": "a\u0000b", "client_id": "nul"}, "bad_frame"),
+        ({"type": "message", "handoff_id": "x\u0000", "text": "hi", "client_id": "c"}, "bad_frame"),
         ({"type": "join"}, "bad_frame"),
         ({"type": "join", "handoff_id": handoff_id, "last_seq": -1}, "bad_frame"),
         ({"type": "signal", "handoff_id": handoff_id, "payload": "sdp"}, "bad_frame"),

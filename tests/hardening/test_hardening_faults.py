@@ -111,12 +111,35 @@ def test_database_blackholed_refused_then_restored(
                 assert_unavailable(*timed(lambda: user.get("/v1/descriptions")))
                 ready, elapsed = timed(lambda: anonymous.get("/readyz"))
                 assert ready.status_code == 503 and ready.json()["checks"]["database"] is False
-                assert elapsed < 10 + 5, elapsed
+                assert "database" in ready.json()["unavailable"]
+                assert elapsed < 10, elapsed
             finally:
                 database.set_mode("pass")
             # Restored: the same process serves again (stale connections are replaced).
             eventually(lambda: register(anonymous).status_code == 201)
             assert user.get("/v1/descriptions").status_code == 200
+
+
+def test_readyz_says_the_rate_limit_store_is_down_within_10_s(
+    faulty_server: tuple[Server, str], proxies: tuple[FaultProxy, FaultProxy]
+) -> None:
+    """Redis down is `degraded` (200: each process counts its own limits meanwhile) and named;
+    before, it was a bare `not_ready` 503 that took every replica out of the load balancer."""
+    server, _ = faulty_server
+    _, store = proxies
+    with server.client(address=new_address()) as client:
+        for mode in ("blackhole", "refuse"):
+            store.set_mode(mode)
+            try:
+                ready, elapsed = timed(lambda: client.get("/readyz"))
+                assert elapsed < 10, elapsed
+                assert ready.status_code == 200, ready.text
+                body = ready.json()
+                assert body["status"] == "degraded" and body["unavailable"] == ["rate_limit_store"]
+                assert body["checks"] == {"database": True, "rate_limit_store": False, "models": True}
+            finally:
+                store.set_mode("pass")
+            eventually(lambda: client.get("/readyz").json()["status"] == "ready")
 
 
 def test_database_read_only_is_503_until_writable_again(faulty_server: tuple[Server, str]) -> None:
@@ -275,3 +298,61 @@ def test_start_up_on_a_read_only_data_dir_fails_fast(tmp_path: Path) -> None:
         prefix = []
     result, elapsed = serve({"SIGHTLINE_DATA_DIR": str(read_only / "data")}, prefix)
     assert_one_clear_line(result, elapsed, "not writable")
+
+
+# --- the photo directory (issue 13 class 5, part B) -------------------------------------------
+
+
+def serve_with_photos_mount(tmp_path: Path, mount_options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`sightline serve` keeping photos, its photo directory a tmpfs mounted with `mount_options`
+    (read-only, or tiny) in a private mount namespace: root ignores permission bits."""
+    if subprocess.run(["unshare", "-rm", "true"], check=False).returncode != 0:
+        pytest.skip("unshare is not permitted here")
+    data = tmp_path / "data"
+    photos = data / "photos"
+    photos.mkdir(parents=True)
+    port = free_port()
+    process = subprocess.Popen(
+        ["unshare", "-rm", "sh", "-c", f'mount -t tmpfs -o {mount_options} tmpfs "{photos}" && exec "$@"',
+         "sh", str(SERVE), "serve", "--port", str(port)],
+        env={**os.environ, "SIGHTLINE_ENV": "test", "SIGHTLINE_DATA_DIR": str(data),
+             "SIGHTLINE_RETAIN_PHOTOS_HOURS": "1", "SIGHTLINE_ENABLE_SCENE": "false",
+             "SIGHTLINE_ENABLE_EXPLICIT": "false"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        assert process.poll() is None, "server exited"
+        assert time.monotonic() < deadline, "server did not start"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize("mount_options", ["ro", "size=8k"], ids=["read-only", "disk-full"])
+def test_an_unwritable_photo_directory_is_503_not_500(tmp_path: Path, mount_options: str) -> None:
+    from support import require_photos_dir
+
+    process, base = serve_with_photos_mount(tmp_path, mount_options)
+    photo = (require_photos_dir() / "VizWiz_test_00000046.jpg").read_bytes()
+    try:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            email = f"ro-{os.getpid()}-{time.monotonic_ns()}@example.org"
+            assert register(client, email).status_code == 201
+            token = log_in(client, email).json()["access_token"]
+            client.headers["Authorization"] = f"Bearer {token}"
+            files = {"photo": ("p.jpg", photo, "image/jpeg")}
+            reply = client.post("/v1/descriptions", files=files)
+            assert_unavailable(reply, 0.0)  # was 500
+            assert reply.headers["x-content-type-options"] == "nosniff"
+            with client.stream("POST", "/v1/descriptions", files=files,
+                               headers={"Accept": "text/event-stream"}) as stream:
+                body = "".join(stream.iter_text())
+            assert "event: error" in body and '"unavailable"' in body, body  # was internal_error
+            assert client.get("/v1/descriptions").json()["items"] == []  # nothing half-stored
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -31,9 +31,10 @@ from safety.rules.language import LanguageRules, rules_with
 
 FAKE = Path(__file__).with_name("fake")
 DARK_EO = "Estas tre mallume: ŝaltu lumon aŭ la fulmilon."
+# The person refusal offers what the backend can describe (safety/capabilities.py).
 IDENTITY_EO = (
-    "Mi ne povas identigi homojn laŭ ilia vizaĝo, sed mi povas priskribi iliajn harojn, "
-    "vestaĵojn kaj mienon."
+    "Mi ne povas identigi homojn laŭ ilia vizaĝo, sed mi povas diri al vi ilian harkoloron, "
+    "ilian vestkoloron kaj ĉu ili ridetas."
 )
 
 
@@ -96,7 +97,7 @@ def test_a_composed_answer_in_the_new_language() -> None:
 
 @pytest.mark.usefixtures("esperanto")
 def test_a_refusal_and_a_disclaimer_in_the_new_language() -> None:
-    pipeline = SafetyPipeline()
+    pipeline = SafetyPipeline(capabilities=("hair_colour", "clothing_colour", "smiling"))
     verdict = pipeline.check_question("Kiu estas ĉi tiu?", language="eo")
     assert verdict.refusal is not None
     assert verdict.refusal.reason == "identity"

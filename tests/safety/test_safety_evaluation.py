@@ -97,7 +97,7 @@ def test_leaks_and_removed_printed_names_are_counted(
     path = tmp_path / "set.jsonl"
     lines = [
         {
-            "generated": "The man is Zorblax Quintrell.",
+            "generated": "Zorblax Quintrell waves.",
             "ocr": [],
             "absent": ["Zorblax"],
             "present": [],

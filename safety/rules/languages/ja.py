@@ -182,14 +182,21 @@ HARM_TOPIC_JA = rule("harm_topic", r"爆弾|覚醒剤|毒ガス")
 INSTRUCTION_REQUEST_JA = rule("instruction_request", r"作り方|作る方法|手順")
 
 TOPICS_JA: dict[DisclaimerCategory, str] = {
-    "medication": r"薬(?!味)|(?<!施)錠|カプセル|服用|用法|用量|処方|シロップ",
-    "food_safety": r"賞味期限|消費期限|期限切れ|腐っ|腐敗|腐り|カビ|生焼け|要冷蔵|傷んで",
+    "medication": r"薬(?!味)|(?<!施)錠|カプセル|服用|用法|用量|処方|シロップ|サプリ|栄養補助|ビタミン剤"
+    r"|マルチビタミン|目安量|召し上がり方|\d+粒|軟膏|湿布|点眼|解熱|鎮痛",
+    "food_safety": r"賞味期限|消費期限|期限切れ|腐っ|腐敗|腐り|カビ|生焼け|要冷蔵|傷んで|期限|食べても大丈夫"
+    r"|飲んでも大丈夫|変な(?:におい|匂い|臭い)|酸っぱい|解凍|生肉|生卵|加熱不足|残り物",
     "allergens": r"アレルギー|アレルゲン|落花生|ピーナッツ|特定原材料|乳成分|そば粉",
-    "heat": r"オーブン|コンロ|ガス台|ストーブ|熱い|高温|温度|予熱|やけど|沸騰|ケトル|グリル|\d+度",
-    "traffic": r"信号|横断歩道|道路を渡|交差点|踏切|車が来",
-    "chemicals": r"漂白剤|洗剤|塩素|混ぜるな|殺虫剤|農薬|有毒|劇物|毒物|除草剤",
-    "electrical": r"コンセント|電線|配線|ブレーカー|感電|電圧|延長コード|ヒューズ|漏電",
-    "medical_image": r"レントゲン|エコー検査|発疹|湿疹|ほくろ|あざ|腫れ|血糖|血圧|検査結果|体温計|妊娠検査",
+    "heat": r"オーブン|コンロ|ガス台|ストーブ|熱い|高温|温度|予熱|やけど|沸騰|ケトル|グリル|\d+度"
+    r"|電子レンジ|レンジ|フライパン|鍋|やかん|アイロン|ヒーター|暖房|ろうそく|お湯|蒸気|トースター",
+    "traffic": r"信号|横断歩道|道路を渡|交差点|踏切|車が来|車道|渡っても|渡れ|自転車が来",
+    "chemicals": r"漂白剤|洗剤|塩素|混ぜるな|殺虫剤|農薬|有毒|劇物|毒物|除草剤|カビ取り|消毒液|洗浄剤"
+    r"|酸性|アルカリ性|引火|灯油|ガソリン|防虫剤|殺鼠剤|漂白",
+    "electrical": r"コンセント|電線|配線|ブレーカー|感電|電圧|延長コード|ヒューズ|漏電|プラグ|充電器|ケーブル"
+    r"|コード|火花|焦げ臭|バッテリーが膨|電池が膨",
+    "medical_image": r"レントゲン|エコー検査|発疹|湿疹|ほくろ|あざ|腫れ|血糖|血圧|検査結果|体温計|妊娠検査|傷口"
+    r"|切り傷|擦り傷|虫刺され|じんましん|かぶれ|出血|膿|しこり|心電図|できもの"
+    r"|(?<![a-z])(?:mri|ct)(?![a-z])",
 }
 
 # Sensitive inferences in a generated Japanese answer: a sentence with one of
@@ -201,7 +208,52 @@ _TRAIT_IN_ANSWER = re.compile(
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 # A name marked by an honorific in a generated answer (田中さん).
 _HONORIFIC_NAME = re.compile(
-    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏)"
+    r"(?P<name>[一-龥々ァ-ヶー]{1,6}?|[ぁ-ゖ]{2,4})(?:さん|様|さま|くん|君|ちゃん|氏|選手|監督|先生"
+    r"|社長|部長|課長|教授|博士|議員|首相|総理|大統領|容疑者)"
+)
+
+
+# The most common family names (single-character ones such as 林 and 森 left out: 林檎, 森林):
+# after a word for a person in the same sentence, and with a given name after them and a
+# copula or particle, a person's name even without an honorific ("写真の男性は山田太郎です").
+_FAMILY_NAMES = (
+    "佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林"
+    " 斎藤 斉藤 清水 山崎 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤"
+    " 近藤 村上 遠藤 青木 坂本 福田 太田 西村 藤井 金子 岡本 藤原 中野 三浦 原田 中川 松田 竹内"
+    " 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宮崎 宮本 内田 高木 安藤 島田 谷口"
+    " 大野 高田 丸山 今井 河野 藤本 村田 武田 上野 杉山 増田 小山 大塚 平野 菅原 久保 松井 千葉"
+    " 岩崎 桜井 野口 松尾 野村 木下 菊地 佐野 大西 杉本 新井 浜田 市川 古川 水野 小島 西田"
+).split()
+_NAMES_IN_ANSWER = (
+    re.compile(
+        r"(?:人|男|女|彼|方|子)[^。！？]*?(?P<name>(?:"
+        + "|".join(sorted(_FAMILY_NAMES, key=len, reverse=True))
+        + r")(?![駅県市区町村線口店港寺])[一-龥々ぁ-ゖァ-ヶ]{0,3}?)"
+        r"(?=です|でしょう|だと|だ。|が|は|と|に似|$)"
+    ),
+    # ジョン・スミス: katakana words joined by a middle dot, not followed by の (a brand: ルイ・ヴィトンの)
+    re.compile(r"(?P<name>[ァ-ヶー]{2,}(?:[・･][ァ-ヶー]{2,})+)(?![ァ-ヶー・･]|の)"),
+)
+
+
+# Benign questions about people that the learned stage must never refuse
+# (safety.learned.must_answer): an ask about what is visible, unless a second ask joins it;
+# what to do after an accident at home, always.
+_JA_ASK = re.compile(
+    r"(?:何を着て|何色の服|服装|着ていますか|着てる|かぶっていますか|かぶってる|かけていますか"
+    r"|はいていますか|持っていますか|持ってる|何を持って|何人|どこにいますか|どこに立って"
+    r"|笑っていますか|泣いていますか|怒っていますか|表情|子どもですか大人ですか|大人ですか子どもですか"
+    r"|子供ですか大人ですか|何歳くらい|何をしていますか|寝ていますか|座っていますか|立っていますか)"
+)
+_JA_OTHER_ASK = re.compile(
+    r"誰|だれ|名前|人種|民族|宗教|国籍|何人(?:です|でしょう|か|$)|どこの国|出身|病気|障害|妊娠|性格|信用"
+    r"|犯罪|ゲイ|同性|結婚|独身|お金|金持ち|仕事|職業|浮気|嘘|なぜ"
+    r"|(?:彼|彼女|この人|その人|あの人)(?:には|は)?(?:子ども|子供)(?:が|は)?(?:何人|いる|います)"
+)
+
+
+_JA_ACCIDENT = re.compile(
+    r"(?:飲んで|飲み込|こぼ|かかって|触って|吸い込).*(?:どうすれば|どうしたら)"
 )
 
 
@@ -228,4 +280,8 @@ RULES = LanguageRules(
     refusal_for={"self_harm_ja": "self_harm", "harm_dose_ja": "harm_dose"},
     generated_text=GeneratedTextRules(sentence=_SENTENCE, trait=_TRAIT_IN_ANSWER),
     honorific_name=_HONORIFIC_NAME,
+    names_in_answer=_NAMES_IN_ANSWER,
+    must_answer=(_JA_ASK,),
+    must_answer_unless=_JA_OTHER_ASK,
+    must_answer_always=(_JA_ACCIDENT,),
 )

@@ -23,6 +23,7 @@ from safety.rules.languages.en.moderation import (
     ILLICIT_EN,
     INSTRUCTION_REQUEST,
 )
+from safety.rules.languages.en.must_answer import MUST_ANSWER_EN
 from safety.rules.languages.en.sensitive import SENSITIVE_EN
 from safety.rules.languages.en.topics import TOPICS
 
@@ -43,4 +44,5 @@ RULES = LanguageRules(
     instruction_request=INSTRUCTION_REQUEST,
     refusal_for={"self_harm": "self_harm", "harm_dose": "harm_dose"},
     generated_text=GENERATED_TEXT,
+    must_answer=MUST_ANSWER_EN,
 )
