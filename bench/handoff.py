@@ -203,6 +203,7 @@ class Cluster:
         self.redis_url = redis_url
         self.extra_settings = settings or {}
         self.ready_timeout_s = ready_timeout_s
+        self.keep_logs = False
         self.run_id = uuid.uuid4().hex[:12]
         self.data_dir = Path(tempfile.mkdtemp(prefix="sightline-handoff-bench-"))
         self.database_url: str | None = None
@@ -262,13 +263,16 @@ class Cluster:
             await asyncio.to_thread(server.wait_ready, self.ready_timeout_s)
         self.admin = await self.log_in(admin_email, "admin")
 
-    async def stop(self) -> None:
-        """Stop the servers and drop the database."""
+    async def stop(self, keep_logs: bool = False) -> None:
+        """Stop the servers and drop the database (the logs stay when asked, for a failure)."""
         for server in self.servers:
             await asyncio.to_thread(server.stop)
         if self.postgres_base_url and self.database_url:
             await drop_postgres_database(self.postgres_base_url, self.database_url)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if keep_logs:
+            print(f"server logs kept in {self.data_dir}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
     async def __aenter__(self) -> Cluster:
         try:
@@ -278,8 +282,8 @@ class Cluster:
             raise
         return self
 
-    async def __aexit__(self, *_: object) -> None:
-        await self.stop()
+    async def __aexit__(self, kind: object, *_: object) -> None:
+        await self.stop(keep_logs=kind is not None or self.keep_logs)
 
     def http(self, index: int = 0, token: str | None = None) -> httpx.AsyncClient:
         """An HTTP client for server `index`, authenticated when a token is given."""
@@ -525,9 +529,12 @@ async def request_handoff(client: httpx.AsyncClient, **body: Any) -> str:
 class LatencyResult:
     offer_ms: list[float] = field(default_factory=list)
     relay_ms: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
 
-async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: int, volunteers: int) -> LatencyResult:
+async def measure_latency(
+    cluster: Cluster, *, samples: int, messages_per_call: int, volunteers: int, relay_wait_s: float = 30.0,
+) -> LatencyResult:
     """Request → offer and message relay latency, user on A and volunteers on B, one call at a time."""
     result = LatencyResult()
     user = await cluster.new_user(index=0)
@@ -567,7 +574,15 @@ async def measure_latency(cluster: Cluster, *, samples: int, messages_per_call: 
                     sent = time.perf_counter()
                     await sender.send({"type": "message", "handoff_id": handoff_id, "text": f"ping {number}",
                                        "client_id": client_id})
-                    position, _ = await receiver.wait_at(is_message(client_id), 60, start=mark)
+                    try:
+                        position, _ = await receiver.wait_at(is_message(client_id), relay_wait_s, start=mark)
+                    except TimeoutError:
+                        acked = [f.get("seq") for f in sender.received
+                                 if f.get("type") == "ack" and f.get("client_id") == client_id]
+                        result.failures.append(
+                            f"call {sample} message {number} ({'user on A → volunteer on B' if number % 2 == 0 else 'volunteer on B → user on A'}, "
+                            f"stored as seq {acked}): not relayed within {relay_wait_s:.0f} s")
+                        break  # the rest of this call would only wait behind it
                     result.relay_ms.append((receiver.arrived[position] - sent) * 1000)
                 await user_socket.send({"type": "end", "handoff_id": handoff_id})
                 await winner.wait_for(is_state(handoff_id, "ended"), 60)
@@ -610,6 +625,7 @@ class LoadResult:
     reordered_by_resend: int = 0
     mismatch_examples: list[str] = field(default_factory=list)
     frames_before_ready: int = 0
+    recovered_after_503: int = 0  # requests answered 503 that existed (found by GET /v1/handoffs)
     phases: Counter[str] = field(default_factory=Counter)
     max_client_lag_ms: float = 0.0
 
@@ -842,6 +858,13 @@ async def _run_pair(
         if response.status_code != 503:
             break
         await asyncio.sleep(0.5 * 2**attempt)
+    if response.status_code == 409 and attempt > 0:
+        # A 503 that had in fact created the request (seen under load): find it, as an app would.
+        mine = await client.get("/v1/handoffs", params={"limit": 1})
+        found = mine.json().get("handoffs", []) if mine.status_code == 200 else []
+        if found and found[0]["state"] in ("ringing", "active"):
+            result.recovered_after_503 += 1
+            response = httpx.Response(201, json={"id": found[0]["id"]})
     if response.status_code != 201:
         raise RuntimeError(f"request {index}: {response.status_code} {response.text[:200]}")
     handoff_id = str(response.json()["id"])
@@ -1048,6 +1071,7 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "relay_p50_ms": round(percentile(latency.relay_ms, 50), 1),
             "relay_p95_ms": round(percentile(latency.relay_ms, 95), 1),
         }
+        out["latency"]["failures"] = latency.failures
         out["latency"]["offer_target_met"] = out["latency"]["offer_p95_ms"] <= OFFER_TARGET_MS
         out["latency"]["relay_target_met"] = out["latency"]["relay_p95_ms"] <= RELAY_TARGET_MS
     if load is not None:
@@ -1066,6 +1090,7 @@ def summary(latency: LatencyResult | None, load: LoadResult | None, load_avg: di
             "relay_p50_ms": round(percentile(load.relay_ms, 50), 1),
             "relay_p95_ms": round(percentile(load.relay_ms, 95), 1),
             "request_statuses": load.request_statuses,
+            "requests_created_despite_503": load.recovered_after_503,
             "offers": load.offers,
             "offers_to_volunteers_in_a_call": load.late_offers,
             "sockets_dropped_by_server": len(load.drops),
@@ -1115,10 +1140,13 @@ def print_table(figures: dict[str, Any]) -> None:
              f"{load['rss_after_messages_mib']} MiB"),
             ("memory per connection", f"{load['mib_per_connection']} MiB"),
             ("POST /v1/handoffs statuses", json.dumps(load["request_statuses"])),
+            ("503 that had created the request", str(load["requests_created_despite_503"])),
             ("load phase wall time", f"{load['wall_s']} s"),
         ]
     rows.append(("load average (start / end)", f"{figures['load_average']['start']} / {figures['load_average']['end']}"
                  f" on {figures['cpus']} CPUs"))
+    for failure in figures.get("latency", {}).get("failures", []):
+        rows.append(("latency phase failure", failure))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
@@ -1128,6 +1156,8 @@ def print_table(figures: dict[str, Any]) -> None:
 
 def correct(figures: dict[str, Any]) -> bool:
     """No message lost, duplicated or out of order, and every handoff completed."""
+    if figures.get("latency", {}).get("failures"):
+        return False
     load = figures.get("load")
     if load is None:
         return True
@@ -1156,6 +1186,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     latency = load = None
     cluster = Cluster(processes=2, postgres_base_url=args.postgres_url, redis_url=args.redis_url,
                       settings=settings, ready_timeout_s=args.ready_timeout, source=args.source)
+    cluster.keep_logs = args.keep_logs
     async with cluster:
         progress(f"servers ready: A={cluster.servers[0].url} B={cluster.servers[1].url}")
         if args.samples:
@@ -1190,6 +1221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ready-timeout", type=float, default=600, help="seconds a server may take to start")
     parser.add_argument("--source", type=Path, default=REPO_ROOT,
                         help="run the servers from this source tree (default: this checkout)")
+    parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs (their path is printed)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(argv)
     # A terminated bench stops its servers and drops its database like an interrupted one.
