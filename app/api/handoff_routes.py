@@ -111,7 +111,7 @@ async def create_handoff(
     photo: Annotated[UploadFile | None, File(description="Photo to share (multipart).")] = None,
     description_id: Annotated[ResourceId | None, Form(description="The description to show.")] = None,
     language: Annotated[LanguageTag | None, Form(description="The call's language (BCP 47).")] = None,
-    share_photo: Annotated[bool | None, Form(description="Share the photo.")] = None,
+    share_photo: Annotated[bool, Form(description="Share the photo.")] = False,
     note: Annotated[Note | None, Form(description="A note for the volunteer.")] = None,
 ) -> HandoffCreated:
     """Ask for a sighted volunteer: rings FANOUT eligible volunteers at once (JSON or multipart)."""
@@ -163,7 +163,7 @@ async def list_handoffs(
 
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffOut,
-            responses=error_responses(401, 404, 503))
+            responses=error_responses(401, 404, 422, 503))
 async def read_handoff(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep) -> HandoffOut:
     """A handoff, to its user and the volunteer who accepted it (others: 404)."""
     handoff = await _service(services).visible(auth.account, handoff_id)
@@ -183,7 +183,7 @@ async def read_messages(
 
 
 @router.get("/handoffs/{handoff_id}/photo", response_class=Response,
-            responses={**error_responses(401, 404, 503),
+            responses={**error_responses(401, 404, 422, 503),
                        200: {"description": "The shared photo: JPEG bytes, sent as image/jpeg (listed "
                             "as octet-stream too, for generic clients).",
                             "content": {"image/jpeg": {"schema": _BINARY},
@@ -196,7 +196,7 @@ async def read_photo(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep
 
 
 @router.post("/handoffs/{handoff_id}/cancel", response_model=HandoffOut,
-             responses=error_responses(401, 404, 409, 503))
+             responses=error_responses(401, 404, 409, 422, 503))
 async def cancel_handoff(handoff_id: HandoffId, auth: AuthDep, services: ServicesDep) -> HandoffOut:
     """The owner withdraws a ringing request (409 once it is answered or over)."""
     handoff = await _service(services).cancel(auth.account, handoff_id)
@@ -258,7 +258,7 @@ async def get_profile(auth: AuthDep, services: ServicesDep) -> VolunteerProfileO
 
 
 @router.post("/admin/volunteers/{account_id}/reinstate", response_model=VolunteerProfileOut,
-             tags=["admin"], responses=error_responses(401, 403, 404, 503))
+             tags=["admin"], responses=error_responses(401, 403, 404, 422, 503))
 async def reinstate_volunteer(
     account_id: AccountId, _admin: AdminDep, services: ServicesDep, session: SessionDep
 ) -> VolunteerProfileOut:
