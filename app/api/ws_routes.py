@@ -111,10 +111,13 @@ async def handoff_socket(websocket: WebSocket) -> None:
     connection = await _authenticate(websocket, services)
     if connection is None:
         return
-    await handoff.connect(connection)
     budget = FrameBudget(settings.handoff_frames_per_s, settings.handoff_frame_burst)
+    # `ready` is queued before the socket is registered, so it is always the first frame
+    # (a registered socket can be sent offers and state changes at once).
+    connection.start()
+    await connection.send(dump(ReadyFrame(role=connection.role)))  # type: ignore[arg-type]
     try:
-        await connection.send(dump(ReadyFrame(role=connection.role)))  # type: ignore[arg-type]
+        await handoff.connect(connection)
         while not connection.closed:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
