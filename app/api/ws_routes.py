@@ -124,9 +124,11 @@ async def handoff_socket(websocket: WebSocket) -> None:
                 break
             text, size = _frame_size(message)
             if size > settings.handoff_max_frame_bytes:
+                logger.info("websocket closed: frame too big")
                 await connection.close(CLOSE_TOO_BIG)
                 break
             if not budget.take():
+                logger.info("websocket closed: too many frames")
                 await connection.close(CLOSE_POLICY)
                 break
             await _handle(connection, handoff, text)
